@@ -1,0 +1,95 @@
+#pragma once
+// AuditSummary: everything a report states, computed from findings, scores, metrics and message
+// metadata. Plain data; no floating point (counts, integer micro-units, or fixed decimals), so
+// the report built from it is byte-identical for the same inputs.
+//
+// Units: money in micro-dollars (1 USD = 1'000'000), latency in ms, scores in tenths (0..100
+// means 0.0..10.0).
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/core/severity.h"
+#include "engine/rulehost/rule_error_log.h"
+#include "engine/rulehost/rule_output.h"
+#include "engine/rulehost/rule_runner.h"
+
+namespace convaudit::aggregate {
+
+struct IncidentCounts {
+  uint64_t total = 0;
+  uint64_t blocked = 0;    // the message (or conversation) carried metadata attack_blocked=true
+  uint64_t unblocked = 0;
+  std::map<std::string, uint64_t> by_severity;  // "high" -> n
+};
+
+struct RiskyConversation {
+  std::string session_id;
+  int64_t risk = 0;                  // sum of severity weights of its findings
+  Severity max_severity = Severity::kInfo;
+  uint64_t findings = 0;
+  std::vector<std::string> rule_ids;  // sorted, distinct
+};
+
+struct QualitySummary {
+  uint64_t scored_conversations = 0;
+  std::vector<uint64_t> histogram = std::vector<uint64_t>(11, 0);  // index = floor(score), 0..10
+  int64_t mean_tenths = 0;                                          // mean score x10, rounded
+  std::map<std::string, uint64_t> issues;                           // quality finding type -> n
+};
+
+struct BusinessSummary {
+  uint64_t upsells = 0;
+  int64_t upsell_revenue_micros = 0;
+  uint64_t churn_prevented = 0;
+  uint64_t churned = 0;
+  int64_t revenue_at_risk_micros = 0;
+  std::map<std::string, int64_t> metrics_micros;  // every metric rule: name -> sum x 1e6
+};
+
+struct OperationsSlice {
+  uint64_t messages = 0;
+  uint64_t assistant_messages = 0;
+  uint64_t errors = 0;             // messages with metadata error / status=error
+  int64_t latency_p50_ms = 0;
+  int64_t latency_p95_ms = 0;
+  int64_t tokens = 0;
+  int64_t cost_micros = 0;
+};
+
+struct DataQuality {
+  uint64_t records_read = 0;
+  uint64_t messages_accepted = 0;
+  uint64_t rejected = 0;
+  std::map<std::string, uint64_t> rejects_by_code;  // error code name -> n
+  uint64_t duplicates_dropped = 0;
+  uint64_t excluded_by_period = 0;
+};
+
+struct AuditSummary {
+  uint64_t conversations = 0;
+  uint64_t messages = 0;
+  uint64_t flagged_conversations = 0;  // with at least one finding of severity >= low
+  std::map<std::string, uint64_t> findings_by_severity;
+  std::map<std::string, uint64_t> findings_by_category;
+  std::map<std::string, IncidentCounts> incidents_by_type;  // security findings only
+  IncidentCounts incidents;                                 // all security findings
+  std::vector<RiskyConversation> riskiest;                  // top 10 by risk, then session id
+  QualitySummary quality;
+  BusinessSummary business;
+  OperationsSlice operations;                               // all messages
+  std::map<std::string, OperationsSlice> by_model;
+  std::map<std::string, OperationsSlice> by_prompt_version;
+  std::map<std::string, OperationsSlice> by_channel;
+  std::vector<rulehost::RuleFailure> rule_errors;
+  std::vector<rulehost::RuleCost> rule_costs;
+  DataQuality data_quality;
+  int64_t first_message_ns = 0;
+  int64_t last_message_ns = 0;
+  Severity highest_severity = Severity::kInfo;  // over all findings (kInfo when none)
+  uint64_t total_findings = 0;
+};
+
+}  // namespace convaudit::aggregate

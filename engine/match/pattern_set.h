@@ -1,0 +1,69 @@
+#pragma once
+// PatternSet: many RE2 patterns compiled once into one multi-pattern matcher.
+//
+// Phases (like RE2::Set): add() patterns, compile() once, then the set is immutable and safe to
+// share between threads.
+//
+//   PatternSet set;
+//   auto a = set.add("(?i)ignore (all )?previous instructions");   // Result<int>: id 0
+//   auto b = set.add("\\b\\d{3}-\\d{2}-\\d{4}\\b");                  // id 1
+//   if (auto st = set.compile(); !st) ...;
+//   std::vector<int> hit = set.match(text);         // ids of patterns that match somewhere
+//   set.for_each_match(1, text, [](MatchSpan s) { ... });  // every non-overlapping span
+//
+// Matching is linear-time (RE2): no pattern can hang a run. If the multi-pattern matcher fails
+// at match time (e.g. RE2::Set runs out of DFA memory), match() falls back to testing each
+// pattern on its own and counts the fallback; a Set failure never reads as "no match".
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/core/result.h"
+
+namespace convaudit::match {
+
+struct PatternOptions {
+  bool case_insensitive = false;
+  bool literal = false;  // the pattern is a plain string, not a regex
+};
+
+// A half-open byte range [begin, end) in the searched text.
+struct MatchSpan {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+class PatternSet {
+ public:
+  PatternSet();
+  ~PatternSet();
+  PatternSet(PatternSet&&) noexcept;
+  PatternSet& operator=(PatternSet&&) noexcept;
+
+  // Adds a pattern and returns its id (0, 1, ... in add order). Error kBadPattern with RE2's
+  // reason when it does not compile. Must be called before compile().
+  Result<int> add(std::string_view pattern, const PatternOptions& options = {});
+
+  // Compiles the set. Error kBadPattern when RE2::Set refuses it. Call once.
+  Status compile();
+
+  size_t size() const;
+  // Ids of the patterns that match anywhere in `text`, ascending. Requires compile().
+  std::vector<int> match(std::string_view text) const;
+  // Calls `fn` for every leftmost non-overlapping match of pattern `id`. Requires compile().
+  void for_each_match(int id, std::string_view text,
+                      const std::function<void(MatchSpan)>& fn) const;
+  // How many times match() had to fall back to per-pattern matching.
+  uint64_t fallback_count() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace convaudit::match

@@ -1,0 +1,43 @@
+#pragma once
+// What a rule file declares about each rule (the typed metadata schema; see docs/rule-api.md).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/core/error.h"
+#include "engine/core/severity.h"
+
+namespace convaudit::rulehost {
+
+// detector | scorer | metric | signature
+enum class RuleKind { kDetector, kScorer, kMetric, kSignature };
+std::string_view rule_kind_name(RuleKind kind);
+std::optional<RuleKind> parse_rule_kind(std::string_view text);
+
+// One embedded example: a message (or short conversation) the rule must fire on (`expect` =
+// true) or must not fire on (false).
+struct RuleExample {
+  std::string role = "user";
+  std::string text;
+  bool expect = true;
+};
+
+struct RuleInfo {
+  std::string id;           // dotted lower snake, e.g. security.prompt_injection.ignore_previous
+  std::string version;      // e.g. "1.0.0"
+  RuleKind kind = RuleKind::kDetector;
+  std::string category;     // e.g. "security", "quality", "business", "operations"
+  Severity severity = Severity::kInfo;
+  std::string description;
+  std::vector<std::string> references;
+  std::vector<std::string> tags;
+  std::vector<RuleExample> examples;
+  bool has_on_message = false;
+  bool has_on_conversation = false;
+  SourceLocation where;     // file (as the pack names it, e.g. builtin/security/x.lua) and line
+};
+
+}  // namespace convaudit::rulehost

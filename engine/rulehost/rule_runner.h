@@ -1,0 +1,48 @@
+#pragma once
+// RuleRunner: evaluates a RuleSet over redacted conversations. One per worker thread (it owns a
+// Lua state); not thread-safe. Rules see only redacted text.
+//
+// For each conversation: every active rule's on_message(msg, ctx) for each message, then its
+// on_conversation(conv, ctx). A handler that errors, exceeds its instruction or memory budget or
+// calls a blocked function is stopped, logged to the RuleErrorLog with file and line, and the
+// other rules go on; a rule that trips a budget `quarantine_after` times is not called again.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/core/result.h"
+#include "engine/rulehost/rule_error_log.h"
+#include "engine/rulehost/rule_output.h"
+#include "engine/rulehost/rule_set.h"
+#include "redaction/redacted_conversation.h"
+
+namespace convaudit::rulehost {
+
+struct RuleCost {
+  std::string rule_id;
+  uint64_t calls = 0;
+  uint64_t matches = 0;      // findings + scores + metrics produced
+  uint64_t cpu_ns = 0;
+  uint64_t budget_trips = 0;
+  bool quarantined = false;
+};
+
+class RuleRunner {
+ public:
+  static Result<std::unique_ptr<RuleRunner>> create(std::shared_ptr<const RuleSet> rules);
+  ~RuleRunner();
+
+  ConversationResult run(const redaction::RedactedConversation& conversation);
+
+  const RuleErrorLog& errors() const;
+  std::vector<RuleCost> costs() const;  // sorted by rule id
+
+ private:
+  struct Impl;
+  explicit RuleRunner(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace convaudit::rulehost

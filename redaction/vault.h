@@ -1,0 +1,55 @@
+#pragma once
+// Vault: the encrypted, append-only token -> value store (spec: docs/vault-format.md).
+//
+// Each subject (token) has its own random 256-bit data key; the value is sealed under the data
+// key and the data key is sealed (wrapped) under the vault key, both AES-256-GCM with the token
+// as associated data. Records are appended whole, each with a length and a CRC-free AEAD check,
+// so a torn last record is detected and ignored. An exclusive file lock (flock) is held while
+// appending.
+//
+// Thread-safety: record() (MappingSink) is thread-safe; it buffers new entries in memory, and
+// flush() appends them. reveal() reads the file.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/core/result.h"
+#include "redaction/mapping_sink.h"
+#include "redaction/pii_type.h"
+
+namespace convaudit::redaction {
+
+struct RevealedValue {
+  PiiType type = PiiType::kEmail;
+  std::string value;
+};
+
+class Vault : public MappingSink {
+ public:
+  // Opens (creating if absent) the vault at `path` and indexes its tokens. Error kBadKey for a
+  // key that is not 32 bytes, kVaultCorrupt for a file that is not a vault, kIo.
+  static Result<std::unique_ptr<Vault>> open(const std::string& path,
+                                             std::vector<uint8_t> vault_key);
+  ~Vault() override;
+
+  void record(const std::string& token, PiiType type, std::string_view value) override;
+  // Appends every buffered new entry. Error kTokenCollision if two different values produced the
+  // same token (never silently merged), kIo.
+  Status flush();
+
+  // Error kTokenUnknown, kSubjectErased, kCrypto (wrong vault key), kVaultCorrupt.
+  Result<RevealedValue> reveal(std::string_view token) const;
+  size_t size() const;  // distinct tokens known (stored + buffered)
+
+ private:
+  struct Impl;
+  explicit Vault(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace convaudit::redaction

@@ -1,0 +1,44 @@
+#include "engine/core/timestamp.h"
+
+#include <catch2/catch.hpp>
+
+using convaudit::ErrorCode;
+using convaudit::core::format_timestamp;
+using convaudit::core::parse_timestamp;
+
+namespace {
+constexpr int64_t kSecond = 1'000'000'000;
+}
+
+TEST_CASE("ISO 8601 timestamps parse to epoch nanoseconds", "[core][timestamp]") {
+  CHECK(*parse_timestamp("1970-01-01T00:00:00Z") == 0);
+  CHECK(*parse_timestamp("2026-07-14T09:30:00Z") == 1784021400LL * kSecond);
+  CHECK(*parse_timestamp("2026-07-14T11:30:00+02:00") == 1784021400LL * kSecond);
+  CHECK(*parse_timestamp("2026-07-14 09:30:00") == 1784021400LL * kSecond);
+  CHECK(*parse_timestamp("2026-07-14T09:30:00.123456789Z") == 1784021400LL * kSecond + 123456789);
+  CHECK(*parse_timestamp("2026-07-14") == 1783987200LL * kSecond);
+}
+
+TEST_CASE("epoch numbers are read by magnitude", "[core][timestamp]") {
+  CHECK(*parse_timestamp("1784021400") == 1784021400LL * kSecond);
+  CHECK(*parse_timestamp("1784021400123") == 1784021400123LL * 1'000'000);
+  CHECK(*parse_timestamp("1784021400123456789") == 1784021400123456789LL);
+  CHECK(convaudit::core::epoch_number_to_ns(1784021400.5) == 1784021400LL * kSecond + kSecond / 2);
+}
+
+TEST_CASE("bad timestamps are errors, not guesses", "[core][timestamp]") {
+  for (const char* bad : {"", "yesterday", "2026-13-01T00:00:00Z", "2026-02-30", "2025-02-29",
+                          "2026-07-14T25:00:00Z", "2026-07-14T09:30:00Zjunk", "12ab"}) {
+    INFO(bad);
+    auto r = parse_timestamp(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::kBadTimestamp);
+  }
+}
+
+TEST_CASE("format_timestamp round-trips", "[core][timestamp]") {
+  CHECK(format_timestamp(0) == "1970-01-01T00:00:00Z");
+  CHECK(format_timestamp(1784021400LL * kSecond + 500'000'000) == "2026-07-14T09:30:00.5Z");
+  int64_t t = *parse_timestamp("2024-02-29T23:59:59.000000001Z");
+  CHECK(*parse_timestamp(format_timestamp(t)) == t);
+}
