@@ -1,6 +1,8 @@
 #pragma once
 // What a rule file declares about each rule (the typed metadata schema; see docs/rule-api.md).
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,12 +19,22 @@ enum class RuleKind { kDetector, kScorer, kMetric, kSignature };
 std::string_view rule_kind_name(RuleKind kind);
 std::optional<RuleKind> parse_rule_kind(std::string_view text);
 
-// One embedded example: a message (or short conversation) the rule must fire on (`expect` =
-// true) or must not fire on (false).
-struct RuleExample {
+// One message of an embedded example. `metadata` is a JSON object.
+struct ExampleMessage {
   std::string role = "user";
   std::string text;
+  nlohmann::json metadata = nlohmann::json::object();
+};
+
+// One embedded example: a message, or a short conversation, the rule must fire on (`expect` =
+// true) or must not fire on (false). "Fire" means: emits at least one finding, score or metric.
+//   Lua: { text = "...", role = "user", metadata = {...}, expect = true }
+//     or { conversation = { {role = "user", text = "..."}, {role = "assistant", ...} },
+//          expect = false }
+struct RuleExample {
+  std::vector<ExampleMessage> messages;
   bool expect = true;
+  int64_t line = 0;  // line of the example in the rule file, when known
 };
 
 struct RuleInfo {
