@@ -1,1 +1,148 @@
-// being written
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands/command.h"
+#include "engine/core/severity.h"
+#include "engine/core/time_range.h"
+#include "engine/core/timestamp.h"
+#include "engine/ingest/input_format.h"
+#include "engine/pipeline/audit_run.h"
+
+namespace convaudit::cli {
+namespace {
+
+// Where the demo key folder lives when --keys is not given: $CONVAUDIT_HOME/demo-keys, else
+// $HOME/.convaudit/demo-keys, else ./.convaudit/demo-keys.
+std::string default_demo_key_dir() {
+  if (const char* home = std::getenv("CONVAUDIT_HOME"); home != nullptr && *home != '\0') {
+    return (std::filesystem::path(home) / "demo-keys").string();
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    return (std::filesystem::path(home) / ".convaudit" / "demo-keys").string();
+  }
+  return ".convaudit/demo-keys";
+}
+
+struct RunArgs {
+  std::vector<std::string> inputs;
+  std::string out;
+  std::string keys;
+  std::vector<std::string> rules;
+  std::string period;
+  std::string since;
+  std::string until;
+  std::string format = "auto";
+  std::string vault;
+  int threads = 0;
+  std::string fail_on;
+  std::string previous;
+};
+
+Result<pipeline::RunOptions> to_options(const RunArgs& args) {
+  pipeline::RunOptions options;
+  options.inputs = args.inputs;
+  options.out_dir = args.out;
+  options.key_dir = args.keys.empty() ? default_demo_key_dir() : args.keys;
+  options.create_demo_keys = args.keys.empty();
+  options.rule_dirs = args.rules;
+  options.vault_path = args.vault;
+  options.threads = args.threads;
+  auto format = ingest::parse_input_format(args.format);
+  if (!format) {
+    return fail(ErrorCode::kUsage, "--format must be auto, jsonl, db, otel, langchain or openai");
+  }
+  options.format = *format;
+  if (!args.fail_on.empty()) {
+    auto severity = parse_severity(args.fail_on);
+    if (!severity) {
+      return fail(ErrorCode::kUsage, "--fail-on must be info, low, medium, high or critical");
+    }
+    options.fail_on = *severity;
+  }
+  if (!args.period.empty()) {
+    if (!args.since.empty() || !args.until.empty()) {
+      return fail(ErrorCode::kUsage, "give either --period or --since/--until, not both");
+    }
+    auto period = core::parse_period(args.period);
+    if (!period) {
+      return fail(period.error());
+    }
+    options.period = *period;
+  }
+  if (!args.since.empty()) {
+    auto since = core::parse_timestamp(args.since);
+    if (!since) {
+      return fail(ErrorCode::kUsage, "--since: " + since.error().message);
+    }
+    options.period.since_ns = *since;
+  }
+  if (!args.until.empty()) {
+    auto until = core::parse_timestamp(args.until);
+    if (!until) {
+      return fail(ErrorCode::kUsage, "--until: " + until.error().message);
+    }
+    options.period.until_ns = *until;
+  }
+  if (!args.previous.empty()) {
+    options.previous_report = args.previous;
+  }
+  options.notice = [](const std::string& line) { std::cerr << "convaudit: " << line << "\n"; };
+  return options;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Audit log files: redact PII, run the rules, write a signed report to --out");
+  cmd->add_option("logs", args->inputs, "Log files (JSONL, gzip, '-' for stdin)")->required();
+  cmd->add_option("--out", args->out, "Output folder (report.json, report.dsse.json, ...)")
+      ->required();
+  cmd->add_option("--keys", args->keys,
+                  "Key folder from `convaudit keygen` (default: a demo key folder)");
+  cmd->add_option("--rules", args->rules, "Extra rule pack folder, layered after the built-in "
+                                          "pack (repeatable)");
+  cmd->add_option("--period", args->period, "Audit period: 2026-Q3, 2026-07, 2026-W31 or 2026");
+  cmd->add_option("--since", args->since, "Start of the period (ISO 8601, inclusive)");
+  cmd->add_option("--until", args->until, "End of the period (ISO 8601, exclusive)");
+  cmd->add_option("--format", args->format, "auto|jsonl|db|otel|langchain|openai")
+      ->capture_default_str();
+  cmd->add_option("--vault", args->vault, "Pseudonym vault file (default KEYDIR/vault.bin)");
+  cmd->add_option("--threads", args->threads, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--fail-on", args->fail_on,
+                  "Exit 1 when a finding at or above this severity exists (low|medium|high|"
+                  "critical)");
+  cmd->add_option("--previous", args->previous,
+                  "The previous report.json of this series (its digest is recorded)");
+  cmd->callback([args, exit_code] {
+    auto options = to_options(*args);
+    if (!options) {
+      *exit_code = report_error(options.error());
+      return;
+    }
+    auto outcome = pipeline::run_audit(*options);
+    if (!outcome) {
+      *exit_code = report_error(outcome.error());
+      return;
+    }
+    std::cout << outcome->summary_text;
+    std::cout << "\nwrote " << args->out
+              << "/{report.json,report.dsse.json,report.md,findings.jsonl,rejects.jsonl}\n";
+    if (outcome->demo_keys) {
+      std::cout << "note: signed with a DEMO key (" << options->key_dir
+                << "); run `convaudit keygen --out KEYDIR` and pass --keys for real reports\n";
+    }
+    if (outcome->gate_failed) {
+      std::cout << "fail-on: findings at or above " << args->fail_on << " (highest: "
+                << severity_name(outcome->highest_severity) << ")\n";
+      *exit_code = static_cast<int>(ExitCode::kFindings);
+    }
+  });
+}
+
+}  // namespace convaudit::cli

@@ -8,6 +8,7 @@
 // leaves no half-written report. The only component that knows every stage.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct RunOptions {
   int threads = 0;                      // 0 = all cores
   std::optional<Severity> fail_on;
   std::optional<std::string> previous_report;  // path of the previous report.json
+  // Receives notices meant for the operator (rule warnings and errors, demo key creation), each
+  // one line, already formatted "path:line: code: message". May be empty.
+  std::function<void(const std::string&)> notice;
 };
 
 struct RunOutcome {

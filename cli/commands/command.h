@@ -1,0 +1,24 @@
+#pragma once
+// The subcommands of `convaudit`. Each add_*_command registers its options on `app` into a
+// typed struct and, when selected, calls one library entry point and stores the process exit
+// code in `*exit_code`:
+//   0 done, 1 findings at or above --fail-on, 2 usage or input error, 3 verification failed.
+
+#include <CLI/CLI.hpp>
+
+#include "engine/core/error.h"
+
+namespace convaudit::cli {
+
+enum class ExitCode { kOk = 0, kFindings = 1, kUsageOrInput = 2, kVerifyFailed = 3 };
+
+void add_keygen_command(CLI::App& app, int* exit_code);
+void add_run_command(CLI::App& app, int* exit_code);
+void add_verify_command(CLI::App& app, int* exit_code);
+void add_reveal_command(CLI::App& app, int* exit_code);
+
+// Prints "convaudit: path:line:col: code: message" to stderr and returns the exit code for it
+// (3 for verification errors, 2 otherwise).
+int report_error(const Error& error);
+
+}  // namespace convaudit::cli
