@@ -59,17 +59,18 @@ enum class ErrorCode {
 std::string_view error_code_name(ErrorCode code);
 
 // Where an error happened. `line`/`column` are 1-based; 0 means unknown.
+// Every member has a default initializer so `{path}` or `{path, line}` compiles warning-free.
 struct SourceLocation {
-  std::string file;
+  std::string file{};
   int64_t line = 0;
   int64_t column = 0;
-  std::string rule_id;  // optional: the rule the error belongs to
+  std::string rule_id{};  // optional: the rule the error belongs to
 };
 
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
-  std::string message;
-  SourceLocation where;
+  std::string message{};
+  SourceLocation where{};
 };
 
 // The one user-facing formatter: "path:line:col: code: message" (parts that are unknown are
