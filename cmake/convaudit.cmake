@@ -2,7 +2,7 @@
 
 add_library(convaudit_warnings INTERFACE)
 target_compile_options(convaudit_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow
-  -Wnon-virtual-dtor -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+  -Wnon-virtual-dtor -Wcast-align -Wunused -Woverloaded-virtual
   -Wimplicit-fallthrough)
 if(CONVAUDIT_WERROR)
   target_compile_options(convaudit_warnings INTERFACE -Werror)
