@@ -1,18 +1,45 @@
 #pragma once
 // Aggregator: folds conversations and their rule results into an AuditSummary.
 // Not thread-safe: feed it from one thread, in a deterministic order (by session id), so the
-// summary does not depend on the thread count.
+// summary does not depend on the thread count. Same conversations in the same order give an
+// equal summary; nothing in it depends on floating-point accumulation order.
 //
-// Metadata read (per message, all optional): model, prompt_version, channel (slices);
-// latency_ms; tokens or usage.total_tokens; cost_usd; error / status == "error";
-// attack_blocked (bool). Findings whose category is "security" are incidents; a finding is
-// "blocked" when its message (or, for conversation findings, any message) has attack_blocked.
-// Scores named "quality" feed the quality distribution; findings in category "quality" are
-// quality issues by type. Business: findings/metrics of category "business" with types
-// "upsell", "churn_prevented", "churn"; metric "revenue_usd" adds to upsell revenue,
-// "revenue_at_risk_usd" to revenue at risk.
+//   Aggregator aggregator;
+//   for (...) aggregator.add(conversation, result);
+//   AuditSummary summary = aggregator.finish();  // may be called again after more add()s
+//
+// Metadata read (per message, all optional):
+//   model, prompt_version, channel   slice keys; strings as-is, numbers/bools as JSON text,
+//                                    missing, null or "" -> "(none)"
+//   latency_ms                       integer, float (rounded) or numeric string; < 0 ignored
+//   tokens | usage.total_tokens | usage.prompt_tokens + usage.completion_tokens
+//   cost_usd                         number or numeric string, rounded to micro-dollars
+//   error (truthy) | status == "error"   counts the message as an error. Truthy: true, a
+//                                    non-zero number, a non-empty string other than "false"
+//                                    and "0", a non-empty object or array.
+//   attack_blocked                   true or "true"
+// Findings:
+//   every finding counts in findings_by_severity / findings_by_category / total_findings /
+//   highest_severity and in its conversation's risk (weights info 0, low 1, medium 3, high 7,
+//   critical 15). A conversation is flagged when it has a finding of severity >= low.
+//   riskiest lists conversations with risk > 0 only: top 10 by risk desc, then session id asc.
+//   category "security" findings are incidents (also by type). One is blocked when its message
+//   has attack_blocked; a conversation-level finding (message_index -1, or an index outside
+//   the conversation) is blocked when any message of the conversation has it.
+//   category "quality" findings are quality issues counted by type.
+//   category "business" findings of type "upsell", "churn_prevented", "churn" are counted.
+// Scores: those named "quality" feed the distribution. A conversation counts once: several
+//   quality scores are averaged; the score is clamped to 0..10; non-finite scores are ignored.
+//   histogram index = floor(score); mean_tenths = rounded mean of the per-conversation
+//   round(score x 10).
+// Metrics: every finite metric adds round(value x 1e6) to metrics_micros[name]; "revenue_usd"
+//   also to upsell_revenue_micros, "revenue_at_risk_usd" to revenue_at_risk_micros. Sums
+//   saturate at the int64 range instead of overflowing.
+// Latency percentiles are nearest-rank (p50, p95) over the messages that carry latency_ms.
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "engine/aggregate/audit_summary.h"
@@ -25,11 +52,19 @@ class Aggregator {
  public:
   void add(const core::Conversation& conversation, const rulehost::ConversationResult& result);
   // Completes percentiles, means and rankings. rule_errors, rule_costs and data_quality are
-  // filled by the caller (they come from the runners and ingest).
+  // filled by the caller (they come from the runners and ingest). Does not consume the state:
+  // calling it again returns the summary of everything added so far.
   AuditSummary finish();
 
  private:
+  void add_findings(const core::Conversation& conversation,
+                    const std::vector<rulehost::Finding>& findings);
+  void add_quality_scores(const std::vector<rulehost::Score>& scores);
+  void add_metrics(const std::vector<rulehost::Metric>& metrics);
+  void add_message(const core::Message& message);
+
   AuditSummary summary_;
+  bool has_timestamps_ = false;
   std::vector<int64_t> latencies_ms_;
   std::map<std::string, std::vector<int64_t>> latencies_by_model_;
   std::map<std::string, std::vector<int64_t>> latencies_by_prompt_version_;

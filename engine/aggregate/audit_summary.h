@@ -20,14 +20,14 @@ namespace convaudit::aggregate {
 
 struct IncidentCounts {
   uint64_t total = 0;
-  uint64_t blocked = 0;    // the message (or conversation) carried metadata attack_blocked=true
+  uint64_t blocked = 0;  // the message (or conversation) carried metadata attack_blocked=true
   uint64_t unblocked = 0;
   std::map<std::string, uint64_t> by_severity;  // "high" -> n
 };
 
 struct RiskyConversation {
   std::string session_id;
-  int64_t risk = 0;                  // sum of severity weights of its findings
+  int64_t risk = 0;  // sum of severity weights of its findings
   Severity max_severity = Severity::kInfo;
   uint64_t findings = 0;
   std::vector<std::string> rule_ids;  // sorted, distinct
@@ -36,8 +36,8 @@ struct RiskyConversation {
 struct QualitySummary {
   uint64_t scored_conversations = 0;
   std::vector<uint64_t> histogram = std::vector<uint64_t>(11, 0);  // index = floor(score), 0..10
-  int64_t mean_tenths = 0;                                          // mean score x10, rounded
-  std::map<std::string, uint64_t> issues;                           // quality finding type -> n
+  int64_t mean_tenths = 0;                                         // mean score x10, rounded
+  std::map<std::string, uint64_t> issues;                          // quality finding type -> n
 };
 
 struct BusinessSummary {
@@ -52,7 +52,7 @@ struct BusinessSummary {
 struct OperationsSlice {
   uint64_t messages = 0;
   uint64_t assistant_messages = 0;
-  uint64_t errors = 0;             // messages with metadata error / status=error
+  uint64_t errors = 0;  // messages with metadata error / status=error
   int64_t latency_p50_ms = 0;
   int64_t latency_p95_ms = 0;
   int64_t tokens = 0;
@@ -79,7 +79,7 @@ struct AuditSummary {
   std::vector<RiskyConversation> riskiest;                  // top 10 by risk, then session id
   QualitySummary quality;
   BusinessSummary business;
-  OperationsSlice operations;                               // all messages
+  OperationsSlice operations;  // all messages
   std::map<std::string, OperationsSlice> by_model;
   std::map<std::string, OperationsSlice> by_prompt_version;
   std::map<std::string, OperationsSlice> by_channel;
