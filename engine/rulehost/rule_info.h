@@ -52,4 +52,25 @@ struct RuleInfo {
   SourceLocation where;     // file (as the pack names it, e.g. builtin/security/x.lua) and line
 };
 
+// The rule{} metadata schema: one table drives validation, `rules check` and docs/rule-api.md.
+enum class FieldType { kString, kStringList, kExampleList, kFunction };
+std::string_view field_type_name(FieldType type);  // "string", "list of strings", ...
+
+struct RuleField {
+  std::string_view name;
+  FieldType type = FieldType::kString;
+  // Required for every rule. `severity` is required for detectors only, which rule_set
+  // enforces on its own (see help).
+  bool required = false;
+  std::string_view help;
+};
+
+// Every field rule{} accepts, in documentation order. A key not listed here is a warning.
+const std::vector<RuleField>& rule_fields();
+// The field named `name`, or nullptr.
+const RuleField* find_rule_field(std::string_view name);
+
+// Dotted lower snake with at least two parts: ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$
+bool is_valid_rule_id(std::string_view id);
+
 }  // namespace convaudit::rulehost

@@ -1,1 +1,200 @@
-// being written
+#include "engine/rulehost/rule_runner.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "engine/rulehost/internal/lua_vm.h"
+
+namespace convaudit::rulehost {
+
+namespace {
+
+uint64_t thread_cpu_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
+}
+
+size_t output_size(const ConversationResult& result) {
+  return result.findings.size() + result.scores.size() + result.metrics.size();
+}
+
+struct ActiveRule {
+  const RuleInfo* info = nullptr;
+  internal::HandlerRef on_message = 0;
+  internal::HandlerRef on_conversation = 0;
+  RuleCost cost;
+};
+
+}  // namespace
+
+struct RuleRunner::Impl {
+  std::shared_ptr<const RuleSet> rules;
+  std::unique_ptr<internal::LuaVm> vm;
+  std::vector<ActiveRule> active;
+  RuleErrorLog errors;
+  // The conversation being run, to re-enter it after the state is rebuilt.
+  const redaction::RedactedConversation* current = nullptr;
+
+  // (Re)creates the Lua state: loads the files of the active rules and binds their handlers.
+  Status start_vm();
+  void invoke(ActiveRule& rule, internal::HandlerRef handler, int64_t message_index,
+              ConversationResult& result);
+  void recover_memory();
+};
+
+Status RuleRunner::Impl::start_vm() {
+  vm.reset();
+  auto created = internal::LuaVm::create(rules->limits());
+  if (!created) {
+    return fail(created.error());
+  }
+  vm = std::move(*created);
+  std::set<std::string> needed;
+  for (ActiveRule& rule : active) {
+    needed.insert(rule.info->where.file);
+    rule.on_message = 0;
+    rule.on_conversation = 0;
+  }
+  for (const RuleSourceFile& file : rules->files()) {
+    if (needed.count(file.name) == 0) {
+      continue;
+    }
+    auto declared = vm->load(file);
+    if (!declared) {
+      return fail(declared.error());
+    }
+    for (const internal::DeclaredRule& rule : declared->rules) {
+      for (ActiveRule& target : active) {
+        if (target.info->id == rule.info.id && target.info->where.file == file.name) {
+          target.on_message = rule.on_message;
+          target.on_conversation = rule.on_conversation;
+        }
+      }
+    }
+  }
+  for (const ActiveRule& rule : active) {
+    if (rule.on_message == 0 && rule.on_conversation == 0) {
+      return fail(ErrorCode::kInternal, "rule did not declare itself again when reloaded",
+                  rule.info->where);
+    }
+  }
+  if (current != nullptr) {
+    vm->begin_conversation(current->conversation(), current->pii());
+  }
+  return ok_status();
+}
+
+void RuleRunner::Impl::recover_memory() {
+  vm->collect_garbage();
+  const uint64_t limit = rules->limits().memory_bytes_per_state;
+  if (vm->memory_used_bytes() <= limit / 4 * 3) {
+    return;
+  }
+  // Something (a rule's global) still holds the memory: start over with a fresh state.
+  if (Status started = start_vm(); !started) {
+    vm.reset();
+    for (ActiveRule& rule : active) {
+      errors.add(rule.info->id, ErrorCode::kRuleMemoryBudget, rule.info->where,
+                 "rule state could not be rebuilt: " + started.error().message);
+      rule.cost.quarantined = true;
+    }
+  }
+}
+
+void RuleRunner::Impl::invoke(ActiveRule& rule, internal::HandlerRef handler,
+                              int64_t message_index, ConversationResult& result) {
+  const size_t before = output_size(result);
+  const uint64_t start_ns = thread_cpu_ns();
+  std::optional<internal::CallFailure> failure =
+      vm->call(handler, *rule.info, message_index, result);
+  rule.cost.cpu_ns += thread_cpu_ns() - start_ns;
+  ++rule.cost.calls;
+  if (!failure) {
+    rule.cost.matches += output_size(result) - before;
+    return;
+  }
+  errors.add(rule.info->id, failure->kind, failure->where, failure->message);
+  const bool budget = failure->kind == ErrorCode::kRuleCpuBudget ||
+                      failure->kind == ErrorCode::kRuleMemoryBudget;
+  if (budget) {
+    ++rule.cost.budget_trips;
+    const int after = rules->limits().quarantine_after;
+    if (after > 0 && rule.cost.budget_trips >= static_cast<uint64_t>(after)) {
+      rule.cost.quarantined = true;
+    }
+  }
+  if (failure->kind == ErrorCode::kRuleMemoryBudget) {
+    recover_memory();
+  }
+}
+
+RuleRunner::RuleRunner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RuleRunner::~RuleRunner() = default;
+
+Result<std::unique_ptr<RuleRunner>> RuleRunner::create(std::shared_ptr<const RuleSet> rules) {
+  std::vector<std::string> all;
+  for (const RuleInfo& rule : rules->rules()) {
+    all.push_back(rule.id);
+  }
+  return create(std::move(rules), all);
+}
+
+Result<std::unique_ptr<RuleRunner>> RuleRunner::create(std::shared_ptr<const RuleSet> rules,
+                                                       const std::vector<std::string>& rule_ids) {
+  auto impl = std::make_unique<Impl>();
+  impl->rules = std::move(rules);
+  const std::set<std::string> wanted(rule_ids.begin(), rule_ids.end());
+  for (const RuleInfo& rule : impl->rules->rules()) {
+    if (wanted.count(rule.id) != 0) {
+      ActiveRule& active = impl->active.emplace_back();
+      active.info = &rule;
+      active.cost.rule_id = rule.id;
+    }
+  }
+  if (Status started = impl->start_vm(); !started) {
+    return fail(started.error());
+  }
+  return std::unique_ptr<RuleRunner>(new RuleRunner(std::move(impl)));
+}
+
+ConversationResult RuleRunner::run(const redaction::RedactedConversation& conversation) {
+  ConversationResult result;
+  Impl& impl = *impl_;
+  if (impl.vm == nullptr) {  // the state could not be rebuilt; every rule is quarantined
+    return result;
+  }
+  impl.current = &conversation;
+  impl.vm->begin_conversation(conversation.conversation(), conversation.pii());
+  const auto messages = static_cast<int64_t>(conversation.conversation().messages.size());
+  for (ActiveRule& rule : impl.active) {
+    for (int64_t i = 0; i < messages && rule.on_message != 0 && !rule.cost.quarantined; ++i) {
+      impl.invoke(rule, rule.on_message, i, result);
+    }
+    if (rule.on_conversation != 0 && !rule.cost.quarantined) {
+      impl.invoke(rule, rule.on_conversation, -1, result);
+    }
+  }
+  if (impl.vm != nullptr) {
+    impl.vm->end_conversation();
+  }
+  impl.current = nullptr;
+  return result;
+}
+
+const RuleErrorLog& RuleRunner::errors() const { return impl_->errors; }
+
+std::vector<RuleCost> RuleRunner::costs() const {
+  std::vector<RuleCost> costs;
+  for (const ActiveRule& rule : impl_->active) {
+    costs.push_back(rule.cost);
+  }
+  std::sort(costs.begin(), costs.end(),
+            [](const RuleCost& a, const RuleCost& b) { return a.rule_id < b.rule_id; });
+  return costs;
+}
+
+}  // namespace convaudit::rulehost

@@ -32,6 +32,10 @@ struct RuleCost {
 class RuleRunner {
  public:
   static Result<std::unique_ptr<RuleRunner>> create(std::shared_ptr<const RuleSet> rules);
+  // Only the rules whose ids are listed (e.g. to run one rule's examples); ids that are not
+  // active in `rules` are ignored.
+  static Result<std::unique_ptr<RuleRunner>> create(std::shared_ptr<const RuleSet> rules,
+                                                    const std::vector<std::string>& rule_ids);
   ~RuleRunner();
 
   ConversationResult run(const redaction::RedactedConversation& conversation);

@@ -1,0 +1,106 @@
+#pragma once
+// The state shared by the lua_vm*.cpp files (the only files allowed to include <lua.hpp>).
+//
+// The one rule every lua_CFunction here follows: Lua errors are longjmps, so no automatic C++
+// object with a non-trivial destructor may be alive across a Lua API call that can raise. C++
+// results (strings, regex matches, declarations) are written into members of VmState, which
+// outlives every call, and pushed from there; temporaries live in blocks that call no Lua API.
+
+#include <lua.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/match/regex.h"
+#include "engine/rulehost/internal/lua_vm.h"
+
+namespace convaudit::rulehost::internal {
+
+// Failures the rule's own pcall may not swallow.
+enum class Fatal { kNone, kCpu, kMemory, kBlocked };
+
+struct LuaWhere {
+  std::string file;  // the rule file name (chunk name without '@')
+  int64_t line = 0;
+};
+
+struct VmState {
+  lua_State* lua = nullptr;
+  RuleLimits limits;
+
+  // Memory budget (the allocator's books).
+  uint64_t used_bytes = 0;
+  bool alloc_refused = false;  // an allocation was refused during the current protected call
+  LuaWhere alloc_where;
+
+  // Instruction budget and wall-clock guard, armed for one protected call.
+  bool armed = false;
+  uint64_t instructions = 0;
+  int hook_count = 1;
+  bool wall_clock_tripped = false;
+  std::chrono::steady_clock::time_point deadline{};
+
+  // Classification of the current protected call.
+  Fatal fatal = Fatal::kNone;
+  LuaWhere fatal_where;
+  LuaWhere error_where;  // where the last error was raised (set by the message handler)
+  bool syntax_error = false;
+  std::string last_message;
+
+  // Declare mode (LuaVm::load).
+  bool declare_mode = false;
+  FileDeclarations* declarations = nullptr;
+  const RuleSourceFile* file = nullptr;
+
+  // Run mode (LuaVm::call).
+  const core::Conversation* conversation = nullptr;
+  const std::vector<std::vector<redaction::PiiMention>>* pii = nullptr;
+  int conversation_view = LUA_NOREF;  // registry refs, built lazily per conversation
+  int message_views = LUA_NOREF;
+  const RuleInfo* rule = nullptr;
+  int64_t message_index = -1;
+  ConversationResult* out = nullptr;
+
+  // Made once by the sandbox builder.
+  int sandbox_template = LUA_NOREF;  // the globals each file's _ENV copies
+  int ctx_view = LUA_NOREF;
+  int re_module = LUA_NOREF;
+
+  // Scratch space for lua_CFunctions (see the rule at the top).
+  std::string scratch;
+  std::vector<std::string> scratch_list;
+  std::optional<match::Regex::Match> scratch_match;
+  std::unordered_map<std::string, std::unique_ptr<match::Regex>> regex_cache;
+};
+
+inline VmState* vm_of(lua_State* lua) noexcept {
+  void* ud = nullptr;
+  lua_getallocf(lua, &ud);
+  return static_cast<VmState*>(ud);
+}
+
+// lua_vm.cpp
+// The first Lua frame at or above `level` that belongs to a rule file; false if none.
+bool locate(lua_State* lua, int level, LuaWhere& out) noexcept;
+// Marks the call as failed by a blocked call to `name` and raises "file:line: blocked call: name".
+int raise_blocked(lua_State* lua, const char* name) noexcept;
+// Raises vm->scratch as an error message with the caller's position.
+int raise_scratch(lua_State* lua) noexcept;
+// Replaces the table on top of the stack by a read-only proxy of it.
+void make_readonly(lua_State* lua) noexcept;
+
+// lua_vm_declare.cpp: rule{...} (declare mode).
+int lua_rule(lua_State* lua) noexcept;
+
+// lua_vm_views.cpp: run-time views, ctx and the re module.
+void ensure_views(lua_State* lua, VmState* vm) noexcept;
+void release_views(lua_State* lua, VmState* vm) noexcept;
+void push_ctx_module(lua_State* lua) noexcept;  // the ctx table (not yet read-only)
+void push_re_module(lua_State* lua) noexcept;   // the re table (not yet read-only)
+
+}  // namespace convaudit::rulehost::internal

@@ -1,0 +1,443 @@
+// Run mode: the read-only conversation and message views (C++ -> Lua, one function per type),
+// the ctx recorder (Lua -> C++) and the re module (RE2 through engine/match).
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "engine/core/timestamp.h"
+#include "engine/rulehost/internal/lua_vm_state.h"
+
+namespace convaudit::rulehost::internal {
+
+namespace {
+
+constexpr int kMaxJsonDepth = 32;
+constexpr size_t kExcerptBytes = 200;
+constexpr size_t kMaxCachedPatterns = 1024;
+
+// The longest prefix of `text` of at most `limit` bytes that does not split a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view text, size_t limit) {
+  if (text.size() <= limit) {
+    return text;
+  }
+  size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  return text.substr(0, cut);
+}
+
+void push_view(lua_State* lua, std::string_view text) {
+  lua_pushlstring(lua, text.data(), text.size());
+}
+
+// JSON -> Lua, as read-only tables. JSON null becomes nil (the key is absent).
+void push_json(lua_State* lua, const nlohmann::json& value, int depth) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::boolean: lua_pushboolean(lua, value.get<bool>()); return;
+    case nlohmann::json::value_t::number_integer:
+      lua_pushinteger(lua, static_cast<lua_Integer>(value.get<int64_t>()));
+      return;
+    case nlohmann::json::value_t::number_unsigned: {
+      const uint64_t number = value.get<uint64_t>();
+      if (number <= static_cast<uint64_t>(std::numeric_limits<lua_Integer>::max())) {
+        lua_pushinteger(lua, static_cast<lua_Integer>(number));
+      } else {
+        lua_pushnumber(lua, static_cast<lua_Number>(number));
+      }
+      return;
+    }
+    case nlohmann::json::value_t::number_float:
+      lua_pushnumber(lua, static_cast<lua_Number>(value.get<double>()));
+      return;
+    case nlohmann::json::value_t::string:
+      push_view(lua, value.get_ref<const std::string&>());
+      return;
+    case nlohmann::json::value_t::array:
+    case nlohmann::json::value_t::object: break;
+    default: lua_pushnil(lua); return;
+  }
+  if (depth > kMaxJsonDepth) {
+    lua_pushnil(lua);
+    return;
+  }
+  luaL_checkstack(lua, 4, "metadata nested too deeply");
+  if (value.is_array()) {
+    lua_createtable(lua, static_cast<int>(value.size()), 0);
+    lua_Integer index = 0;
+    for (const nlohmann::json& item : value) {
+      ++index;
+      if (!item.is_null()) {
+        push_json(lua, item, depth + 1);
+        lua_rawseti(lua, -2, index);
+      }
+    }
+  } else {
+    lua_createtable(lua, 0, static_cast<int>(value.size()));
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (!it.value().is_null()) {
+        push_view(lua, it.key());
+        push_json(lua, it.value(), depth + 1);
+        lua_rawset(lua, -3);
+      }
+    }
+  }
+  make_readonly(lua);
+}
+
+// Message i -> its read-only view.
+void push_message(lua_State* lua, VmState* vm, size_t index) {
+  const core::Message& message = vm->conversation->messages[index];
+  lua_createtable(lua, 0, 9);
+  push_view(lua, message.text);
+  lua_setfield(lua, -2, "text");
+  push_view(lua, core::role_name(message.role));
+  lua_setfield(lua, -2, "role");
+  lua_pushinteger(lua, static_cast<lua_Integer>(index));
+  lua_setfield(lua, -2, "index");
+  push_view(lua, message.session_id);
+  lua_setfield(lua, -2, "session_id");
+  vm->scratch = core::format_timestamp(message.timestamp_ns);
+  push_view(lua, vm->scratch);
+  lua_setfield(lua, -2, "timestamp");
+  lua_pushinteger(lua, static_cast<lua_Integer>(message.timestamp_ns / 1'000'000));
+  lua_setfield(lua, -2, "timestamp_ms");
+  push_json(lua, message.metadata, 0);
+  lua_setfield(lua, -2, "metadata");
+  lua_createtable(lua, 0, 0);
+  if (vm->pii != nullptr && index < vm->pii->size()) {
+    lua_Integer position = 0;
+    for (const redaction::PiiMention& mention : (*vm->pii)[index]) {
+      lua_createtable(lua, 0, 2);
+      push_view(lua, redaction::pii_type_name(mention.type));
+      lua_setfield(lua, -2, "type");
+      push_view(lua, mention.token);
+      lua_setfield(lua, -2, "token");
+      make_readonly(lua);
+      lua_rawseti(lua, -2, ++position);
+    }
+  }
+  make_readonly(lua);
+  lua_setfield(lua, -2, "pii");
+  make_readonly(lua);
+}
+
+// ---- ctx ----------------------------------------------------------------------------------
+
+VmState* recording_vm(lua_State* lua, const char* what) {
+  VmState* vm = vm_of(lua);
+  if (vm->out == nullptr || vm->rule == nullptr || vm->conversation == nullptr) {
+    luaL_error(lua, "%s can only be used inside a handler", what);
+  }
+  return vm;
+}
+
+// table[name] as a string, or nullptr when absent; raises on another type. The value stays on
+// the stack, so the pointer stays valid.
+const char* optional_string(lua_State* lua, int table, const char* name, size_t* size) {
+  lua_pushstring(lua, name);
+  const int type = lua_rawget(lua, table);
+  if (type == LUA_TNIL) {
+    *size = 0;
+    return nullptr;
+  }
+  if (type != LUA_TSTRING) {
+    luaL_error(lua, "ctx:finding: field '%s' must be a string", name);
+  }
+  return lua_tolstring(lua, -1, size);
+}
+
+int ctx_finding(lua_State* lua) noexcept {
+  VmState* vm = recording_vm(lua, "ctx:finding");
+  luaL_checktype(lua, 2, LUA_TTABLE);
+  size_t type_size = 0;
+  size_t severity_size = 0;
+  size_t excerpt_size = 0;
+  const char* type = optional_string(lua, 2, "type", &type_size);
+  const char* severity_text = optional_string(lua, 2, "severity", &severity_size);
+  const char* excerpt = optional_string(lua, 2, "excerpt", &excerpt_size);
+  const auto messages = static_cast<int64_t>(vm->conversation->messages.size());
+  int64_t message_index = vm->message_index;
+  lua_pushliteral(lua, "message_index");
+  const int index_type = lua_rawget(lua, 2);
+  if (index_type != LUA_TNIL) {
+    if (lua_isinteger(lua, -1) == 0) {
+      return luaL_error(lua, "ctx:finding: message_index must be an integer");
+    }
+    message_index = lua_tointeger(lua, -1);
+    if (message_index < -1 || message_index >= messages) {
+      return luaL_error(lua, "ctx:finding: message_index %d out of range", static_cast<int>(message_index));
+    }
+  }
+  Severity severity = vm->rule->severity;
+  if (severity_text != nullptr) {
+    const std::optional<Severity> parsed = parse_severity({severity_text, severity_size});
+    if (!parsed) {
+      return luaL_error(lua, "ctx:finding: bad severity '%s'", severity_text);
+    }
+    severity = *parsed;
+  }
+  // Everything is read: record it without another Lua call.
+  Finding& finding = vm->out->findings.emplace_back();
+  finding.session_id = vm->conversation->session_id;
+  finding.message_index = message_index;
+  finding.rule_id = vm->rule->id;
+  finding.category = vm->rule->category;
+  finding.type = type != nullptr ? std::string_view(type, type_size) : std::string_view(vm->rule->id);
+  finding.severity = severity;
+  if (excerpt != nullptr) {
+    finding.excerpt = utf8_prefix({excerpt, excerpt_size}, kExcerptBytes);
+  } else if (message_index >= 0) {
+    finding.excerpt =
+        utf8_prefix(vm->conversation->messages[static_cast<size_t>(message_index)].text,
+                    kExcerptBytes);
+  }
+  return 0;
+}
+
+lua_Number checked_value(lua_State* lua, const char* what) {
+  const lua_Number value = luaL_checknumber(lua, 3);
+  if (!std::isfinite(value)) {
+    luaL_error(lua, "%s: value must be a finite number", what);
+  }
+  return value;
+}
+
+int ctx_score(lua_State* lua) noexcept {
+  VmState* vm = recording_vm(lua, "ctx:score");
+  size_t name_size = 0;
+  size_t explanation_size = 0;
+  const char* name = luaL_checklstring(lua, 2, &name_size);
+  const lua_Number value = checked_value(lua, "ctx:score");
+  const char* explanation = luaL_optlstring(lua, 4, "", &explanation_size);
+  Score& score = vm->out->scores.emplace_back();
+  score.session_id = vm->conversation->session_id;
+  score.rule_id = vm->rule->id;
+  score.name.assign(name, name_size);
+  score.value = static_cast<double>(value);
+  score.explanation.assign(explanation, explanation_size);
+  return 0;
+}
+
+int ctx_metric(lua_State* lua) noexcept {
+  VmState* vm = recording_vm(lua, "ctx:metric");
+  size_t name_size = 0;
+  const char* name = luaL_checklstring(lua, 2, &name_size);
+  const lua_Number value = checked_value(lua, "ctx:metric");
+  Metric& metric = vm->out->metrics.emplace_back();
+  metric.session_id = vm->conversation->session_id;
+  metric.rule_id = vm->rule->id;
+  metric.name.assign(name, name_size);
+  metric.value = static_cast<double>(value);
+  return 0;
+}
+
+// ---- re -----------------------------------------------------------------------------------
+
+// The compiled pattern, cached per state; nullptr with the reason in vm->scratch. No Lua calls.
+const match::Regex* cached_regex(VmState* vm, std::string_view pattern) noexcept {
+  vm->scratch.assign(pattern);
+  if (auto it = vm->regex_cache.find(vm->scratch); it != vm->regex_cache.end()) {
+    return it->second.get();
+  }
+  auto compiled = match::Regex::compile(pattern);
+  if (!compiled) {
+    vm->scratch.assign("re: bad pattern '").append(pattern).append("': ");
+    vm->scratch.append(compiled.error().message);
+    return nullptr;
+  }
+  if (vm->regex_cache.size() >= kMaxCachedPatterns) {
+    vm->regex_cache.clear();
+  }
+  auto owned = std::make_unique<match::Regex>(std::move(*compiled));
+  const match::Regex* regex = owned.get();
+  vm->regex_cache.emplace(std::string(pattern), std::move(owned));
+  return regex;
+}
+
+struct ReArgs {
+  std::string_view text;
+  const match::Regex* regex = nullptr;
+};
+
+ReArgs check_re_args(lua_State* lua) {
+  size_t text_size = 0;
+  size_t pattern_size = 0;
+  const char* text = luaL_checklstring(lua, 1, &text_size);
+  const char* pattern = luaL_checklstring(lua, 2, &pattern_size);
+  ReArgs args{{text, text_size}, cached_regex(vm_of(lua), {pattern, pattern_size})};
+  if (args.regex == nullptr) {
+    raise_scratch(lua);
+  }
+  return args;
+}
+
+// Non-overlapping matches of `regex` in `text`. No Lua calls.
+size_t count_matches(VmState* vm, const match::Regex& regex, std::string_view text) noexcept {
+  size_t count = 0;
+  size_t start = 0;
+  while (start <= text.size()) {
+    vm->scratch_match = regex.find(text, start);
+    if (!vm->scratch_match) {
+      break;
+    }
+    ++count;
+    const match::MatchSpan span = vm->scratch_match->span;
+    start = span.end > span.begin ? span.end : span.end + 1;
+  }
+  vm->scratch_match.reset();
+  return count;
+}
+
+int re_test(lua_State* lua) noexcept {
+  const ReArgs args = check_re_args(lua);
+  lua_pushboolean(lua, args.regex->search(args.text) ? 1 : 0);
+  return 1;
+}
+
+int re_find(lua_State* lua) noexcept {
+  const ReArgs args = check_re_args(lua);
+  const auto size = static_cast<lua_Integer>(args.text.size());
+  lua_Integer init = luaL_optinteger(lua, 3, 1);
+  if (init < 0) {
+    init = std::max<lua_Integer>(size + init + 1, 1);
+  } else if (init == 0) {
+    init = 1;
+  }
+  if (init > size + 1) {
+    lua_pushnil(lua);
+    return 1;
+  }
+  VmState* vm = vm_of(lua);
+  vm->scratch_match = args.regex->find(args.text, static_cast<size_t>(init - 1));
+  if (!vm->scratch_match) {
+    lua_pushnil(lua);
+    return 1;
+  }
+  lua_pushinteger(lua, static_cast<lua_Integer>(vm->scratch_match->span.begin) + 1);
+  lua_pushinteger(lua, static_cast<lua_Integer>(vm->scratch_match->span.end));
+  return 2;
+}
+
+int re_match(lua_State* lua) noexcept {
+  const ReArgs args = check_re_args(lua);
+  VmState* vm = vm_of(lua);
+  vm->scratch_match = args.regex->find(args.text, 0);
+  if (!vm->scratch_match) {
+    lua_pushnil(lua);
+    return 1;
+  }
+  if (args.regex->capture_count() == 0) {
+    const match::MatchSpan span = vm->scratch_match->span;
+    push_view(lua, args.text.substr(span.begin, span.end - span.begin));
+    return 1;
+  }
+  const int groups = static_cast<int>(vm->scratch_match->groups.size());
+  luaL_checkstack(lua, groups, "too many capture groups");
+  for (int i = 0; i < groups; ++i) {
+    push_view(lua, vm->scratch_match->groups[static_cast<size_t>(i)]);
+  }
+  return groups;
+}
+
+int re_gsub(lua_State* lua) noexcept {
+  const ReArgs args = check_re_args(lua);
+  size_t replacement_size = 0;
+  const char* replacement = luaL_checklstring(lua, 3, &replacement_size);
+  VmState* vm = vm_of(lua);
+  // The result is built outside Lua's allocator: bound it by the state's memory budget.
+  const std::string_view rewrite(replacement, replacement_size);
+  const uint64_t group_refs = static_cast<uint64_t>(std::count(rewrite.begin(), rewrite.end(), '\\'));
+  const uint64_t per_match = replacement_size + group_refs * args.text.size();
+  const uint64_t budget = vm->limits.memory_bytes_per_state;
+  if (per_match > 0 && args.text.size() + (args.text.size() + 1) * per_match > budget &&
+      args.text.size() + count_matches(vm, *args.regex, args.text) * per_match > budget) {
+    return luaL_error(lua, "re.gsub: the result would exceed the memory budget");
+  }
+  size_t replaced = 0;
+  {
+    auto result = args.regex->replace_all(args.text, rewrite);
+    vm->scratch = std::move(result.first);
+    replaced = result.second;
+  }
+  push_view(lua, vm->scratch);
+  lua_pushinteger(lua, static_cast<lua_Integer>(replaced));
+  return 2;
+}
+
+int re_split(lua_State* lua) noexcept {
+  const ReArgs args = check_re_args(lua);
+  VmState* vm = vm_of(lua);
+  vm->scratch_list = args.regex->split(args.text);
+  lua_createtable(lua, static_cast<int>(vm->scratch_list.size()), 0);
+  for (size_t i = 0; i < vm->scratch_list.size(); ++i) {
+    push_view(lua, vm->scratch_list[i]);
+    lua_rawseti(lua, -2, static_cast<lua_Integer>(i + 1));
+  }
+  return 1;
+}
+
+int re_count(lua_State* lua) noexcept {
+  const ReArgs args = check_re_args(lua);
+  lua_pushinteger(lua, static_cast<lua_Integer>(count_matches(vm_of(lua), *args.regex, args.text)));
+  return 1;
+}
+
+}  // namespace
+
+void ensure_views(lua_State* lua, VmState* vm) noexcept {
+  if (vm->conversation_view != LUA_NOREF && vm->message_views != LUA_NOREF) {
+    return;
+  }
+  release_views(lua, vm);
+  const core::Conversation& conversation = *vm->conversation;
+  lua_createtable(lua, static_cast<int>(conversation.messages.size()), 0);
+  for (size_t i = 0; i < conversation.messages.size(); ++i) {
+    push_message(lua, vm, i);
+    lua_rawseti(lua, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_pushvalue(lua, -1);
+  vm->message_views = luaL_ref(lua, LUA_REGISTRYINDEX);
+  make_readonly(lua);
+  lua_createtable(lua, 0, 2);
+  lua_insert(lua, -2);
+  lua_setfield(lua, -2, "messages");
+  push_view(lua, conversation.session_id);
+  lua_setfield(lua, -2, "session_id");
+  make_readonly(lua);
+  vm->conversation_view = luaL_ref(lua, LUA_REGISTRYINDEX);
+}
+
+void release_views(lua_State* lua, VmState* vm) noexcept {
+  if (vm->conversation_view != LUA_NOREF) {
+    luaL_unref(lua, LUA_REGISTRYINDEX, vm->conversation_view);
+    vm->conversation_view = LUA_NOREF;
+  }
+  if (vm->message_views != LUA_NOREF) {
+    luaL_unref(lua, LUA_REGISTRYINDEX, vm->message_views);
+    vm->message_views = LUA_NOREF;
+  }
+}
+
+void push_ctx_module(lua_State* lua) noexcept {
+  lua_createtable(lua, 0, 3);
+  lua_pushcfunction(lua, ctx_finding);
+  lua_setfield(lua, -2, "finding");
+  lua_pushcfunction(lua, ctx_score);
+  lua_setfield(lua, -2, "score");
+  lua_pushcfunction(lua, ctx_metric);
+  lua_setfield(lua, -2, "metric");
+}
+
+void push_re_module(lua_State* lua) noexcept {
+  const luaL_Reg functions[] = {{"test", re_test},   {"find", re_find},   {"match", re_match},
+                                {"gsub", re_gsub},   {"split", re_split}, {"count", re_count},
+                                {nullptr, nullptr}};
+  luaL_newlib(lua, functions);
+}
+
+}  // namespace convaudit::rulehost::internal

@@ -1,0 +1,216 @@
+#include "engine/rulehost/rule_runner.h"
+
+#include <catch2/catch.hpp>
+
+#include "rule_fixture.h"
+#include "tests/support/conversation_builder.h"
+
+namespace convaudit::rulehost {
+
+using convaudit::testing::ConversationBuilder;
+using testing::describe;
+using testing::rule_file;
+
+namespace {
+
+std::unique_ptr<RuleRunner> runner_for(std::vector<RuleSourceFile> files) {
+  auto runner = RuleRunner::create(testing::load_rules(std::move(files)));
+  REQUIRE(runner);
+  return std::move(*runner);
+}
+
+}  // namespace
+
+TEST_CASE("findings take their defaults from the rule and the message", "[rulehost][runner]") {
+  auto runner = runner_for({rule_file("d.lua", R"(
+rule { id = "security.d", version = "1", category = "security", severity = "medium",
+  description = "d",
+  on_message = function(msg, ctx)
+    if msg.role == "user" then ctx:finding{} end
+  end,
+})")});
+  testing::TestRedactor redact;
+  const std::string long_text = std::string(199, 'a') + "\xC3\xA9" + "tail";  // é at 199..200
+  const ConversationResult result =
+      runner->run(redact(ConversationBuilder("s1").user("hi").assistant("x").user(long_text).build()));
+  CHECK(describe(result) ==
+        std::vector<std::string>{"security.d@msg0:medium", "security.d@msg2:medium"});
+  const Finding& first = result.findings[0];
+  CHECK(first.session_id == "s1");
+  CHECK(first.category == "security");
+  CHECK(first.type == "security.d");
+  CHECK(first.excerpt == "hi");
+  CHECK(result.findings[1].excerpt == std::string(199, 'a'));  // cut before the split character
+}
+
+TEST_CASE("ctx records overrides, scores and metrics", "[rulehost][runner]") {
+  auto runner = runner_for({rule_file("o.lua", R"(
+rule { id = "business.o", version = "1", category = "business", severity = "low",
+  description = "o",
+  on_conversation = function(conv, ctx)
+    ctx:finding{ type = "refund", severity = "critical", excerpt = "custom", message_index = 1 }
+    ctx:finding{ type = "whole" }
+    ctx:score("quality", 7.5, "brief answers")
+    ctx:metric("revenue_usd", #conv.messages * 10)
+  end,
+})")});
+  testing::TestRedactor redact;
+  const ConversationResult result =
+      runner->run(redact(ConversationBuilder("s2").user("a").assistant("b").build()));
+  CHECK(describe(result) ==
+        std::vector<std::string>{"business.o@msg1:critical", "business.o@conv:low",
+                                 "business.o:score:quality=7.500000",
+                                 "business.o:metric:revenue_usd=20.000000"});
+  CHECK(result.findings[0].type == "refund");
+  CHECK(result.findings[0].excerpt == "custom");
+  CHECK(result.findings[1].excerpt.empty());
+  CHECK(result.scores[0].explanation == "brief answers");
+  const std::vector<RuleCost> costs = runner->costs();
+  REQUIRE(costs.size() == 1);
+  CHECK(costs[0].calls == 1);
+  CHECK(costs[0].matches == 4);
+}
+
+TEST_CASE("message views carry every field the rule API promises", "[rulehost][runner]") {
+  auto runner = runner_for({rule_file("v.lua", R"(
+rule { id = "test.views", version = "1", category = "quality", severity = "info",
+  description = "checks views",
+  on_message = function(msg, ctx)
+    local m = msg.metadata
+    local keys = 0
+    for k, v in pairs(m) do keys = keys + 1 end
+    local ok = msg.role == "assistant" and msg.index == 1 and msg.session_id == "s3"
+      and msg.timestamp == "2026-07-14T09:30:00Z" and msg.timestamp_ms == 1784021400000
+      and m.model == "m1" and math.type(m.tokens) == "integer" and m.tokens == 42
+      and m.cost == 0.5 and m.flag == true and m.none == nil and m.nested.deep.x == "y"
+      and #m.list == 3 and m.list[2] == "b" and keys == 6
+      and #msg.pii == 1 and msg.pii[1].type == "EMAIL"
+      and re.test(msg.text, "^mail <EMAIL_[0-9a-f]+>$") and msg.pii[1].token == re.match(msg.text, "<[^>]+>")
+    if ok then ctx:finding{ type = "ok" } end
+  end,
+})")});
+  testing::TestRedactor redact;
+  const nlohmann::json metadata = {{"model", "m1"},  {"tokens", 42}, {"cost", 0.5},
+                                   {"flag", true},   {"none", nullptr},
+                                   {"nested", {{"deep", {{"x", "y"}}}}},
+                                   {"list", {"a", "b", "c"}}};
+  const ConversationResult result = runner->run(redact(
+      ConversationBuilder("s3", 1'784'021'400'000'000'000 - 1'000'000'000)
+          .user("first")
+          .assistant("mail alice@example.com", metadata)
+          .build()));
+  CHECK(describe(result) == std::vector<std::string>{"test.views@msg1:info"});
+  CHECK(runner->errors().failures().empty());
+}
+
+TEST_CASE("conversation views list the messages in order", "[rulehost][runner]") {
+  auto runner = runner_for({rule_file("c.lua", R"(
+rule { id = "test.conv", version = "1", category = "quality", kind = "metric",
+  description = "counts",
+  on_conversation = function(conv, ctx)
+    local roles = {}
+    for i, m in ipairs(conv.messages) do roles[#roles + 1] = m.role .. m.index end
+    ctx:metric(conv.session_id .. ":" .. table.concat(roles, ","), #conv.messages)
+  end,
+})")});
+  testing::TestRedactor redact;
+  const ConversationResult result =
+      runner->run(redact(ConversationBuilder("s4").user("a").assistant("b").user("c").build()));
+  REQUIRE(result.metrics.size() == 1);
+  CHECK(result.metrics[0].name == "s4:user0,assistant1,user2");
+  CHECK(result.metrics[0].value == 3);
+}
+
+TEST_CASE("re helpers work on text and report bad patterns", "[rulehost][runner]") {
+  auto runner = runner_for({rule_file("r.lua", R"(
+rule { id = "test.re", version = "1", category = "quality", kind = "metric",
+  description = "re",
+  on_message = function(msg, ctx)
+    local s, e = re.find("say Hello there", "(?i)hello")
+    local a, b = re.match("k=v", "(\\w)=(\\w)")
+    local g, n = re.gsub("a1b22", "\\d+", "#")
+    local parts = re.split("a, b,c", ",\\s*")
+    local ok = re.test("abc", "b") and not re.test("abc", "z") and s == 5 and e == 9
+      and a == "k" and b == "v" and g == "a#b#" and n == 2 and #parts == 3 and parts[3] == "c"
+      and re.count("aXbXc", "X") == 2 and re.match("abc", "b") == "b" and re.find("abc", "z") == nil
+    ctx:metric("ok", ok and 1 or 0)
+    if msg.text == "bad" then re.test("x", "(") end
+  end,
+})")});
+  testing::TestRedactor redact;
+  const ConversationResult result =
+      runner->run(redact(ConversationBuilder("s5").user("fine").user("bad").build()));
+  CHECK(describe(result) == std::vector<std::string>{"test.re:metric:ok=1.000000"});
+  const std::vector<RuleFailure> failures = runner->errors().failures();
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].kind == ErrorCode::kRuleRuntime);
+  CHECK(failures[0].where.line == 13);
+  CHECK(failures[0].message.find("(") != std::string::npos);
+}
+
+TEST_CASE("a failed call records nothing, the next call does", "[rulehost][runner]") {
+  auto runner = runner_for({rule_file("f.lua", R"(
+rule { id = "test.half", version = "1", category = "quality", severity = "low",
+  description = "half",
+  on_message = function(msg, ctx)
+    ctx:finding{ type = "before" }
+    if msg.text == "boom" then error("boom") end
+  end,
+})")});
+  testing::TestRedactor redact;
+  const ConversationResult result =
+      runner->run(redact(ConversationBuilder("s6").user("boom").user("ok").build()));
+  CHECK(describe(result) == std::vector<std::string>{"test.half@msg1:low"});
+  REQUIRE(runner->errors().failures().size() == 1);
+  CHECK(runner->errors().failures()[0].where.line == 6);
+  CHECK(runner->errors().failures()[0].where.rule_id == "test.half");
+}
+
+TEST_CASE("bad ctx arguments are runtime errors", "[rulehost][runner]") {
+  auto runner = runner_for({rule_file("b.lua", R"(
+rule { id = "test.bad_ctx", version = "1", category = "quality", severity = "low",
+  description = "bad",
+  on_message = function(msg, ctx)
+    if msg.index == 0 then ctx:finding{ severity = "urgent" } end
+    if msg.index == 1 then ctx:finding{ message_index = 99 } end
+    if msg.index == 2 then ctx:score("x", 0/0) end
+  end,
+})")});
+  testing::TestRedactor redact;
+  const ConversationResult result =
+      runner->run(redact(ConversationBuilder("s7").user("a").user("b").user("c").build()));
+  CHECK(result.findings.empty());
+  CHECK(result.scores.empty());
+  REQUIRE(runner->errors().failures().size() == 1);
+  CHECK(runner->errors().failures()[0].kind == ErrorCode::kRuleRuntime);
+  CHECK(runner->errors().failures()[0].count == 3);
+}
+
+TEST_CASE("rule{} is not available at run time", "[rulehost][runner]") {
+  auto runner = runner_for({rule_file("late.lua", R"(
+rule { id = "test.late", version = "1", category = "quality", severity = "low",
+  description = "late",
+  on_message = function(msg, ctx)
+    rule { id = "test.sneaky" }
+  end,
+})")});
+  testing::TestRedactor redact;
+  (void)runner->run(redact(ConversationBuilder("s8").user("a").build()));
+  REQUIRE(runner->errors().failures().size() == 1);
+  CHECK(runner->errors().failures()[0].kind == ErrorCode::kRuleRuntime);
+  CHECK(runner->errors().failures()[0].where.line == 5);
+}
+
+TEST_CASE("a runner can be limited to some rules", "[rulehost][runner]") {
+  auto rules = testing::load_rules({testing::canary_file(), rule_file("o.lua", R"(
+rule { id = "test.other", version = "1", category = "quality", severity = "low",
+  description = "other", on_message = function(msg, ctx) ctx:finding{} end })")});
+  auto runner = RuleRunner::create(rules, {"test.other"});
+  REQUIRE(runner);
+  testing::TestRedactor redact;
+  const ConversationResult result = (*runner)->run(redact(ConversationBuilder("s9").user("a").build()));
+  CHECK(describe(result) == std::vector<std::string>{"test.other@msg0:low"});
+  CHECK((*runner)->costs().size() == 1);
+}
+
+}  // namespace convaudit::rulehost
