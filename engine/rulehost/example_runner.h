@@ -22,13 +22,14 @@
 #include "engine/core/message.h"
 #include "engine/core/result.h"
 #include "engine/rulehost/rule_set.h"
+
 #include "redaction/redacted_conversation.h"
 
 namespace convaudit::rulehost {
 
 struct ExampleResult {
   std::string rule_id;
-  size_t index = 0;   // 0-based position in the rule's examples
+  size_t index = 0;      // 0-based position in the rule's examples
   SourceLocation where;  // the rule file and the example's line (the rule's line if unknown)
   bool expected = true;  // the example's `expect`
   bool fired = false;

@@ -4,10 +4,14 @@ namespace convaudit::rulehost {
 
 std::string_view rule_kind_name(RuleKind kind) {
   switch (kind) {
-    case RuleKind::kDetector: return "detector";
-    case RuleKind::kScorer: return "scorer";
-    case RuleKind::kMetric: return "metric";
-    case RuleKind::kSignature: return "signature";
+    case RuleKind::kDetector:
+      return "detector";
+    case RuleKind::kScorer:
+      return "scorer";
+    case RuleKind::kMetric:
+      return "metric";
+    case RuleKind::kSignature:
+      return "signature";
   }
   return "detector";
 }
@@ -30,10 +34,14 @@ std::optional<RuleKind> parse_rule_kind(std::string_view text) {
 
 std::string_view field_type_name(FieldType type) {
   switch (type) {
-    case FieldType::kString: return "string";
-    case FieldType::kStringList: return "list of strings";
-    case FieldType::kExampleList: return "list of examples";
-    case FieldType::kFunction: return "function";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kStringList:
+      return "list of strings";
+    case FieldType::kExampleList:
+      return "list of examples";
+    case FieldType::kFunction:
+      return "function";
   }
   return "string";
 }

@@ -1,13 +1,13 @@
 #pragma once
 // What a rule file declares about each rule (the typed metadata schema; see docs/rule-api.md).
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/core/error.h"
 #include "engine/core/severity.h"
@@ -38,10 +38,10 @@ struct RuleExample {
 };
 
 struct RuleInfo {
-  std::string id;           // dotted lower snake, e.g. security.prompt_injection.ignore_previous
-  std::string version;      // e.g. "1.0.0"
+  std::string id;       // dotted lower snake, e.g. security.prompt_injection.ignore_previous
+  std::string version;  // e.g. "1.0.0"
   RuleKind kind = RuleKind::kDetector;
-  std::string category;     // e.g. "security", "quality", "business", "operations"
+  std::string category;  // e.g. "security", "quality", "business", "operations"
   Severity severity = Severity::kInfo;
   std::string description;
   std::vector<std::string> references;
@@ -49,7 +49,7 @@ struct RuleInfo {
   std::vector<RuleExample> examples;
   bool has_on_message = false;
   bool has_on_conversation = false;
-  SourceLocation where;     // file (as the pack names it, e.g. builtin/security/x.lua) and line
+  SourceLocation where;  // file (as the pack names it, e.g. builtin/security/x.lua) and line
 };
 
 // The rule{} metadata schema: one table drives validation, `rules check` and docs/rule-api.md.

@@ -13,24 +13,24 @@ struct Finding {
   std::string session_id;
   int64_t message_index = -1;  // -1: the finding is about the whole conversation
   std::string rule_id;
-  std::string category;        // from the rule
-  std::string type;            // finer kind chosen by the rule (defaults to the rule id)
+  std::string category;                 // from the rule
+  std::string type;                     // finer kind chosen by the rule (defaults to the rule id)
   Severity severity = Severity::kInfo;  // the rule's, unless the rule overrides it per finding
-  std::string excerpt;         // redacted text only (rules see nothing else), <= 200 bytes
+  std::string excerpt;                  // redacted text only (rules see nothing else), <= 200 bytes
 };
 
 struct Score {
   std::string session_id;
   std::string rule_id;
-  std::string name;         // e.g. "quality"
-  double value = 0;         // e.g. 0..10
+  std::string name;  // e.g. "quality"
+  double value = 0;  // e.g. 0..10
   std::string explanation;
 };
 
 struct Metric {
   std::string session_id;
   std::string rule_id;
-  std::string name;         // e.g. "revenue_usd"
+  std::string name;  // e.g. "revenue_usd"
   double value = 0;
 };
 

@@ -14,7 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool by_name(const RuleSourceFile& a, const RuleSourceFile& b) { return a.name < b.name; }
+bool by_name(const RuleSourceFile& a, const RuleSourceFile& b) {
+  return a.name < b.name;
+}
 
 Result<RuleSourceFile> read_rule_file(const fs::path& path, int pack_index) {
   std::ifstream in(path, std::ios::binary);

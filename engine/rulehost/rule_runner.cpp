@@ -1,10 +1,10 @@
 #include "engine/rulehost/rule_runner.h"
 
-#include <time.h>
-
 #include <algorithm>
 #include <set>
 #include <utility>
+
+#include <time.h>
 
 #include "engine/rulehost/internal/lua_vm.h"
 
@@ -105,8 +105,8 @@ void RuleRunner::Impl::recover_memory() {
   }
 }
 
-void RuleRunner::Impl::invoke(ActiveRule& rule, internal::HandlerRef handler,
-                              int64_t message_index, ConversationResult& result) {
+void RuleRunner::Impl::invoke(ActiveRule& rule, internal::HandlerRef handler, int64_t message_index,
+                              ConversationResult& result) {
   const size_t before = output_size(result);
   const uint64_t start_ns = thread_cpu_ns();
   std::optional<internal::CallFailure> failure =
@@ -118,8 +118,8 @@ void RuleRunner::Impl::invoke(ActiveRule& rule, internal::HandlerRef handler,
     return;
   }
   errors.add(rule.info->id, failure->kind, failure->where, failure->message);
-  const bool budget = failure->kind == ErrorCode::kRuleCpuBudget ||
-                      failure->kind == ErrorCode::kRuleMemoryBudget;
+  const bool budget =
+      failure->kind == ErrorCode::kRuleCpuBudget || failure->kind == ErrorCode::kRuleMemoryBudget;
   if (budget) {
     ++rule.cost.budget_trips;
     const int after = rules->limits().quarantine_after;
@@ -185,7 +185,9 @@ ConversationResult RuleRunner::run(const redaction::RedactedConversation& conver
   return result;
 }
 
-const RuleErrorLog& RuleRunner::errors() const { return impl_->errors; }
+const RuleErrorLog& RuleRunner::errors() const {
+  return impl_->errors;
+}
 
 std::vector<RuleCost> RuleRunner::costs() const {
   std::vector<RuleCost> costs;

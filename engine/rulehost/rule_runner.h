@@ -16,6 +16,7 @@
 #include "engine/rulehost/rule_error_log.h"
 #include "engine/rulehost/rule_output.h"
 #include "engine/rulehost/rule_set.h"
+
 #include "redaction/redacted_conversation.h"
 
 namespace convaudit::rulehost {
@@ -23,7 +24,7 @@ namespace convaudit::rulehost {
 struct RuleCost {
   std::string rule_id;
   uint64_t calls = 0;
-  uint64_t matches = 0;      // findings + scores + metrics produced
+  uint64_t matches = 0;  // findings + scores + metrics produced
   uint64_t cpu_ns = 0;
   uint64_t budget_trips = 0;
   bool quarantined = false;

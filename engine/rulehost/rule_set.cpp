@@ -26,10 +26,9 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::load(std::vector<RuleSourceFile>
   if (!vm) {
     return fail(vm.error());
   }
-  std::stable_sort(files.begin(), files.end(),
-                   [](const RuleSourceFile& a, const RuleSourceFile& b) {
-                     return a.pack_index < b.pack_index;
-                   });
+  std::stable_sort(
+      files.begin(), files.end(),
+      [](const RuleSourceFile& a, const RuleSourceFile& b) { return a.pack_index < b.pack_index; });
   // Collector: a later pack replaces the same id; the same id twice in one pack is an error.
   std::map<std::string, Declared> active;
   for (const RuleSourceFile& file : files) {
@@ -47,10 +46,10 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::load(std::vector<RuleSourceFile>
       auto it = active.find(rule.info.id);
       if (it != active.end() && it->second.pack_index == file.pack_index) {
         const SourceLocation& first = it->second.info.where;
-        out.errors.push_back(Error{ErrorCode::kRuleDuplicateId,
-                                   "rule id already declared at " + first.file + ":" +
-                                       std::to_string(first.line),
-                                   rule.info.where});
+        out.errors.push_back(
+            Error{ErrorCode::kRuleDuplicateId,
+                  "rule id already declared at " + first.file + ":" + std::to_string(first.line),
+                  rule.info.where});
         continue;
       }
       active[rule.info.id] = Declared{std::move(rule.info), file.pack_index};

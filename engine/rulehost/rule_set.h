@@ -25,8 +25,8 @@ namespace convaudit::rulehost {
 struct RuleLimits {
   uint64_t instructions_per_call = 20'000'000;  // Lua VM instructions per handler call
   uint64_t memory_bytes_per_state = 64ull << 20;
-  uint64_t wall_ms_per_call = 2000;             // guard for time inside C functions
-  int quarantine_after = 3;                     // budget trips before a rule is switched off
+  uint64_t wall_ms_per_call = 2000;  // guard for time inside C functions
+  int quarantine_after = 3;          // budget trips before a rule is switched off
 };
 
 struct LoadDiagnostics {
@@ -41,7 +41,7 @@ class RuleSet {
                                                      const RuleLimits& limits,
                                                      LoadDiagnostics* diagnostics = nullptr);
 
-  const std::vector<RuleInfo>& rules() const { return rules_; }      // active, sorted by id
+  const std::vector<RuleInfo>& rules() const { return rules_; }  // active, sorted by id
   const std::vector<RuleSourceFile>& files() const { return files_; }
   const RuleLimits& limits() const { return limits_; }
 

@@ -38,7 +38,8 @@ void* budget_alloc(void* ud, void* ptr, size_t old_size, size_t new_size) noexce
     vm->used_bytes -= old_bytes;
     return nullptr;
   }
-  if (new_size > old_bytes && vm->used_bytes - old_bytes + new_size > vm->limits.memory_bytes_per_state) {
+  if (new_size > old_bytes &&
+      vm->used_bytes - old_bytes + new_size > vm->limits.memory_bytes_per_state) {
     note_refused(vm);
     return nullptr;
   }
@@ -240,7 +241,9 @@ int blocked_access(lua_State* lua) noexcept {
   return raise_blocked(lua, lua_tostring(lua, -1));
 }
 
-int no_op(lua_State* /*lua*/) noexcept { return 0; }
+int no_op(lua_State* /*lua*/) noexcept {
+  return 0;
+}
 
 // pcall/xpcall that re-raise the failures a rule may not survive (see budget_hook).
 int reraise_if_fatal(lua_State* lua, int status) noexcept {
@@ -391,9 +394,9 @@ int entry_build_sandbox(lua_State* lua) noexcept {
 
   lua_createtable(lua, 0, 48);
   const int env = lua_gettop(lua);
-  for (const char* name : {"assert", "error", "ipairs", "next", "pairs", "select", "tonumber",
-                           "tostring", "type", "rawequal", "rawlen", "rawget", "getmetatable",
-                           "_VERSION"}) {
+  for (const char* name :
+       {"assert", "error", "ipairs", "next", "pairs", "select", "tonumber", "tostring", "type",
+        "rawequal", "rawlen", "rawget", "getmetatable", "_VERSION"}) {
     copy_field(lua, base, env, name);
   }
   set_function(lua, env, "pcall", sandbox_pcall);
@@ -436,7 +439,8 @@ int entry_build_sandbox(lua_State* lua) noexcept {
   lua_setfield(lua, -2, "__metatable");
   lua_pop(lua, 2);
   lua_setfield(lua, env, "string");
-  const std::pair<int, const char*> libraries[] = {{table, "table"}, {math, "math"}, {utf8, "utf8"}};
+  const std::pair<int, const char*> libraries[] = {
+      {table, "table"}, {math, "math"}, {utf8, "utf8"}};
   for (const auto& [index, name] : libraries) {
     lua_pushvalue(lua, index);
     make_readonly(lua);
@@ -480,8 +484,8 @@ int entry_load(lua_State* lua) noexcept {
   lua_pushliteral(lua, "@");
   lua_pushlstring(lua, file->name.data(), file->name.size());
   lua_concat(lua, 2);
-  const int status = luaL_loadbufferx(lua, file->content.data(), file->content.size(),
-                                      lua_tostring(lua, -1), "t");
+  const int status =
+      luaL_loadbufferx(lua, file->content.data(), file->content.size(), lua_tostring(lua, -1), "t");
   if (status != LUA_OK) {
     if (status == LUA_ERRMEM) {
       trip(lua, vm, Fatal::kMemory);
@@ -725,8 +729,12 @@ std::optional<CallFailure> LuaVm::call(HandlerRef handler, const RuleInfo& rule,
   return classify(vm, status, fallback);
 }
 
-void LuaVm::collect_garbage() { (void)run_protected(*state_, entry_collect, nullptr, false); }
+void LuaVm::collect_garbage() {
+  (void)run_protected(*state_, entry_collect, nullptr, false);
+}
 
-uint64_t LuaVm::memory_used_bytes() const { return state_->used_bytes; }
+uint64_t LuaVm::memory_used_bytes() const {
+  return state_->used_bytes;
+}
 
 }  // namespace convaudit::rulehost::internal

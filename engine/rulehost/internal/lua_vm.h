@@ -32,6 +32,7 @@
 #include "engine/rulehost/rule_output.h"
 #include "engine/rulehost/rule_pack_loader.h"
 #include "engine/rulehost/rule_set.h"
+
 #include "redaction/redacted_conversation.h"
 
 namespace convaudit::rulehost::internal {

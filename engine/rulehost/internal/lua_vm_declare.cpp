@@ -47,8 +47,12 @@ int raw_field(lua_State* lua, int table, std::string_view name) {
 // raise. false when the value has no JSON form (function, userdata, too deep).
 bool lua_to_json(lua_State* lua, int index, nlohmann::json& out, int depth) noexcept {
   switch (lua_type(lua, index)) {
-    case LUA_TNIL: out = nullptr; return true;
-    case LUA_TBOOLEAN: out = lua_toboolean(lua, index) != 0; return true;
+    case LUA_TNIL:
+      out = nullptr;
+      return true;
+    case LUA_TBOOLEAN:
+      out = lua_toboolean(lua, index) != 0;
+      return true;
     case LUA_TNUMBER:
       if (lua_isinteger(lua, index) != 0) {
         out = static_cast<int64_t>(lua_tointeger(lua, index));
@@ -56,9 +60,13 @@ bool lua_to_json(lua_State* lua, int index, nlohmann::json& out, int depth) noex
         out = static_cast<double>(lua_tonumber(lua, index));
       }
       return true;
-    case LUA_TSTRING: out = std::string(view_of(lua, index)); return true;
-    case LUA_TTABLE: break;
-    default: return false;
+    case LUA_TSTRING:
+      out = std::string(view_of(lua, index));
+      return true;
+    case LUA_TTABLE:
+      break;
+    default:
+      return false;
   }
   if (depth > kMaxJsonDepth || lua_checkstack(lua, 3) == 0) {
     return false;
@@ -269,10 +277,13 @@ void read_field(lua_State* lua, VmState* vm, DeclaredRule& rule, const RuleField
 
 int lua_type_of(FieldType type) {
   switch (type) {
-    case FieldType::kString: return LUA_TSTRING;
+    case FieldType::kString:
+      return LUA_TSTRING;
     case FieldType::kStringList:
-    case FieldType::kExampleList: return LUA_TTABLE;
-    case FieldType::kFunction: return LUA_TFUNCTION;
+    case FieldType::kExampleList:
+      return LUA_TTABLE;
+    case FieldType::kFunction:
+      return LUA_TFUNCTION;
   }
   return LUA_TNIL;
 }

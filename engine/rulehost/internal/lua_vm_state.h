@@ -6,8 +6,6 @@
 // results (strings, regex matches, declarations) are written into members of VmState, which
 // outlives every call, and pushed from there; temporaries live in blocks that call no Lua API.
 
-#include <lua.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -15,6 +13,8 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include <lua.hpp>
 
 #include "engine/match/regex.h"
 #include "engine/rulehost/internal/lua_vm.h"

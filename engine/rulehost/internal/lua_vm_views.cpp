@@ -38,7 +38,9 @@ void push_view(lua_State* lua, std::string_view text) {
 // JSON -> Lua, as read-only tables. JSON null becomes nil (the key is absent).
 void push_json(lua_State* lua, const nlohmann::json& value, int depth) {
   switch (value.type()) {
-    case nlohmann::json::value_t::boolean: lua_pushboolean(lua, value.get<bool>()); return;
+    case nlohmann::json::value_t::boolean:
+      lua_pushboolean(lua, value.get<bool>());
+      return;
     case nlohmann::json::value_t::number_integer:
       lua_pushinteger(lua, static_cast<lua_Integer>(value.get<int64_t>()));
       return;
@@ -58,8 +60,11 @@ void push_json(lua_State* lua, const nlohmann::json& value, int depth) {
       push_view(lua, value.get_ref<const std::string&>());
       return;
     case nlohmann::json::value_t::array:
-    case nlohmann::json::value_t::object: break;
-    default: lua_pushnil(lua); return;
+    case nlohmann::json::value_t::object:
+      break;
+    default:
+      lua_pushnil(lua);
+      return;
   }
   if (depth > kMaxJsonDepth) {
     lua_pushnil(lua);
@@ -170,7 +175,8 @@ int ctx_finding(lua_State* lua) noexcept {
     }
     message_index = lua_tointeger(lua, -1);
     if (message_index < -1 || message_index >= messages) {
-      return luaL_error(lua, "ctx:finding: message_index %d out of range", static_cast<int>(message_index));
+      return luaL_error(lua, "ctx:finding: message_index %d out of range",
+                        static_cast<int>(message_index));
     }
   }
   Severity severity = vm->rule->severity;
@@ -187,14 +193,14 @@ int ctx_finding(lua_State* lua) noexcept {
   finding.message_index = message_index;
   finding.rule_id = vm->rule->id;
   finding.category = vm->rule->category;
-  finding.type = type != nullptr ? std::string_view(type, type_size) : std::string_view(vm->rule->id);
+  finding.type =
+      type != nullptr ? std::string_view(type, type_size) : std::string_view(vm->rule->id);
   finding.severity = severity;
   if (excerpt != nullptr) {
     finding.excerpt = utf8_prefix({excerpt, excerpt_size}, kExcerptBytes);
   } else if (message_index >= 0) {
-    finding.excerpt =
-        utf8_prefix(vm->conversation->messages[static_cast<size_t>(message_index)].text,
-                    kExcerptBytes);
+    finding.excerpt = utf8_prefix(
+        vm->conversation->messages[static_cast<size_t>(message_index)].text, kExcerptBytes);
   }
   return 0;
 }
@@ -351,7 +357,8 @@ int re_gsub(lua_State* lua) noexcept {
   VmState* vm = vm_of(lua);
   // The result is built outside Lua's allocator: bound it by the state's memory budget.
   const std::string_view rewrite(replacement, replacement_size);
-  const uint64_t group_refs = static_cast<uint64_t>(std::count(rewrite.begin(), rewrite.end(), '\\'));
+  const uint64_t group_refs =
+      static_cast<uint64_t>(std::count(rewrite.begin(), rewrite.end(), '\\'));
   const uint64_t per_match = replacement_size + group_refs * args.text.size();
   const uint64_t budget = vm->limits.memory_bytes_per_state;
   if (per_match > 0 && args.text.size() + (args.text.size() + 1) * per_match > budget &&
@@ -434,8 +441,8 @@ void push_ctx_module(lua_State* lua) noexcept {
 }
 
 void push_re_module(lua_State* lua) noexcept {
-  const luaL_Reg functions[] = {{"test", re_test},   {"find", re_find},   {"match", re_match},
-                                {"gsub", re_gsub},   {"split", re_split}, {"count", re_count},
+  const luaL_Reg functions[] = {{"test", re_test}, {"find", re_find},   {"match", re_match},
+                                {"gsub", re_gsub}, {"split", re_split}, {"count", re_count},
                                 {nullptr, nullptr}};
   luaL_newlib(lua, functions);
 }

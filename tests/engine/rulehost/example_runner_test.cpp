@@ -13,9 +13,8 @@ namespace {
 std::vector<ExampleResult> run(const std::string& content) {
   auto rules = testing::load_rules({rule_file("ex.lua", content)});
   testing::TestRedactor redactor;
-  auto results = run_examples(rules, [&](core::Conversation conversation) {
-    return redactor(std::move(conversation));
-  });
+  auto results = run_examples(
+      rules, [&](core::Conversation conversation) { return redactor(std::move(conversation)); });
   REQUIRE(results);
   return *results;
 }

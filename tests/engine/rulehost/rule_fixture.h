@@ -2,8 +2,6 @@
 // Test fixtures for the rule host: rule files from raw strings, fast limits, a real Redactor,
 // and readable dumps of what rules produced ("rule@msg1:high").
 
-#include <catch2/catch.hpp>
-
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
@@ -11,10 +9,13 @@
 #include <utility>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "engine/core/message.h"
 #include "engine/rulehost/rule_output.h"
 #include "engine/rulehost/rule_runner.h"
 #include "engine/rulehost/rule_set.h"
+
 #include "redaction/mapping_sink.h"
 #include "redaction/pii_detector.h"
 #include "redaction/pseudonymizer.h"
@@ -92,10 +93,10 @@ class TestRedactor {
 inline std::vector<std::string> describe(const ConversationResult& result) {
   std::vector<std::string> out;
   for (const Finding& f : result.findings) {
-    out.push_back(f.rule_id + "@" +
-                  (f.message_index < 0 ? std::string("conv")
-                                       : "msg" + std::to_string(f.message_index)) +
-                  ":" + std::string(severity_name(f.severity)));
+    out.push_back(
+        f.rule_id + "@" +
+        (f.message_index < 0 ? std::string("conv") : "msg" + std::to_string(f.message_index)) +
+        ":" + std::string(severity_name(f.severity)));
   }
   for (const Score& s : result.scores) {
     out.push_back(s.rule_id + ":score:" + s.name + "=" + std::to_string(s.value));

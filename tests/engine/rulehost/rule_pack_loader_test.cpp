@@ -1,12 +1,11 @@
 #include "engine/rulehost/rule_pack_loader.h"
 
-#include <catch2/catch.hpp>
-
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include <catch2/catch.hpp>
+#include <unistd.h>
 
 namespace convaudit::rulehost {
 
@@ -16,8 +15,8 @@ namespace {
 
 struct TempDir {
   TempDir() {
-    path = fs::temp_directory_path() / ("convaudit_rulehost_" + std::to_string(::getpid()) + "_" +
-                                        std::to_string(counter++));
+    path = fs::temp_directory_path() /
+           ("convaudit_rulehost_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     fs::create_directories(path);
   }
   ~TempDir() {

@@ -31,8 +31,8 @@ rule { id = "security.d", version = "1", category = "security", severity = "medi
 })")});
   testing::TestRedactor redact;
   const std::string long_text = std::string(199, 'a') + "\xC3\xA9" + "tail";  // é at 199..200
-  const ConversationResult result =
-      runner->run(redact(ConversationBuilder("s1").user("hi").assistant("x").user(long_text).build()));
+  const ConversationResult result = runner->run(
+      redact(ConversationBuilder("s1").user("hi").assistant("x").user(long_text).build()));
   CHECK(describe(result) ==
         std::vector<std::string>{"security.d@msg0:medium", "security.d@msg2:medium"});
   const Finding& first = result.findings[0];
@@ -57,10 +57,10 @@ rule { id = "business.o", version = "1", category = "business", severity = "low"
   testing::TestRedactor redact;
   const ConversationResult result =
       runner->run(redact(ConversationBuilder("s2").user("a").assistant("b").build()));
-  CHECK(describe(result) ==
-        std::vector<std::string>{"business.o@msg1:critical", "business.o@conv:low",
-                                 "business.o:score:quality=7.500000",
-                                 "business.o:metric:revenue_usd=20.000000"});
+  CHECK(describe(result) == std::vector<std::string>{"business.o@msg1:critical",
+                                                     "business.o@conv:low",
+                                                     "business.o:score:quality=7.500000",
+                                                     "business.o:metric:revenue_usd=20.000000"});
   CHECK(result.findings[0].type == "refund");
   CHECK(result.findings[0].excerpt == "custom");
   CHECK(result.findings[1].excerpt.empty());
@@ -90,15 +90,15 @@ rule { id = "test.views", version = "1", category = "quality", severity = "info"
   end,
 })")});
   testing::TestRedactor redact;
-  const nlohmann::json metadata = {{"model", "m1"},  {"tokens", 42}, {"cost", 0.5},
-                                   {"flag", true},   {"none", nullptr},
-                                   {"nested", {{"deep", {{"x", "y"}}}}},
-                                   {"list", {"a", "b", "c"}}};
-  const ConversationResult result = runner->run(redact(
-      ConversationBuilder("s3", 1'784'021'400'000'000'000 - 1'000'000'000)
-          .user("first")
-          .assistant("mail alice@example.com", metadata)
-          .build()));
+  const nlohmann::json metadata = {
+      {"model", "m1"},          {"tokens", 42},    {"cost", 0.5},
+      {"flag", true},           {"none", nullptr}, {"nested", {{"deep", {{"x", "y"}}}}},
+      {"list", {"a", "b", "c"}}};
+  const ConversationResult result =
+      runner->run(redact(ConversationBuilder("s3", 1'784'021'400'000'000'000 - 1'000'000'000)
+                             .user("first")
+                             .assistant("mail alice@example.com", metadata)
+                             .build()));
   CHECK(describe(result) == std::vector<std::string>{"test.views@msg1:info"});
   CHECK(runner->errors().failures().empty());
 }
@@ -122,7 +122,7 @@ rule { id = "test.conv", version = "1", category = "quality", kind = "metric",
 }
 
 TEST_CASE("re helpers work on text and report bad patterns", "[rulehost][runner]") {
-  auto runner = runner_for({rule_file("r.lua", R"(
+  auto runner = runner_for({rule_file("r.lua", R"lua(
 rule { id = "test.re", version = "1", category = "quality", kind = "metric",
   description = "re",
   on_message = function(msg, ctx)
@@ -136,7 +136,7 @@ rule { id = "test.re", version = "1", category = "quality", kind = "metric",
     ctx:metric("ok", ok and 1 or 0)
     if msg.text == "bad" then re.test("x", "(") end
   end,
-})")});
+})lua")});
   testing::TestRedactor redact;
   const ConversationResult result =
       runner->run(redact(ConversationBuilder("s5").user("fine").user("bad").build()));
@@ -208,7 +208,8 @@ rule { id = "test.other", version = "1", category = "quality", severity = "low",
   auto runner = RuleRunner::create(rules, {"test.other"});
   REQUIRE(runner);
   testing::TestRedactor redact;
-  const ConversationResult result = (*runner)->run(redact(ConversationBuilder("s9").user("a").build()));
+  const ConversationResult result =
+      (*runner)->run(redact(ConversationBuilder("s9").user("a").build()));
   CHECK(describe(result) == std::vector<std::string>{"test.other@msg0:low"});
   CHECK((*runner)->costs().size() == 1);
 }

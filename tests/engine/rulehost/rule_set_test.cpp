@@ -101,8 +101,7 @@ TEST_CASE("schema: detectors need a severity, scorers default to info", "[ruleho
 
 TEST_CASE("schema: wrong field types and a missing handler are errors", "[rulehost][schema]") {
   CHECK(load_error(R"(rule { id = "a.b", version = "1", category = "security",
-    severity = "low", description = 5, on_message = function() end })") ==
-        ErrorCode::kRuleSchema);
+    severity = "low", description = 5, on_message = function() end })") == ErrorCode::kRuleSchema);
   CHECK(load_error(R"(rule { id = "a.b", version = "1", category = "security",
     severity = "low", description = "d" })") == ErrorCode::kRuleSchema);
   CHECK(load_error(R"(rule { id = "a.b", version = "1", category = "security",

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/rulehost/rule_runner.h"
+
 #include "rule_fixture.h"
 #include "tests/support/conversation_builder.h"
 
@@ -16,7 +17,8 @@ namespace {
 
 // A detector whose on_message body starts at line 4 of hostile.lua.
 std::string hostile(const std::string& body) {
-  return "rule { id = \"hostile.rule\", version = \"1\", category = \"security\", severity = \"low\",\n"
+  return "rule { id = \"hostile.rule\", version = \"1\", category = \"security\", severity = "
+         "\"low\",\n"
          "  description = \"hostile\",\n"
          "  on_message = function(msg, ctx)\n" +
          body + "  end,\n}\n";
@@ -30,8 +32,8 @@ struct Outcome {
 
 Outcome run_hostile(const std::string& content, int messages = 2,
                     const RuleLimits& limits = testing::fast_limits()) {
-  auto rules = testing::load_rules({testing::canary_file(), rule_file("hostile.lua", content)},
-                                   limits);
+  auto rules =
+      testing::load_rules({testing::canary_file(), rule_file("hostile.lua", content)}, limits);
   auto runner = RuleRunner::create(rules);
   REQUIRE(runner);
   testing::TestRedactor redact;
@@ -76,20 +78,20 @@ TEST_CASE("hostile: an endless loop trips the cpu budget, other rules go on",
 }
 
 TEST_CASE("hostile: pcall cannot swallow the cpu budget", "[rulehost][sandbox]") {
-  const Outcome outcome = run_hostile(hostile(
-      "    pcall(function()\n"
-      "      while true do end\n"
-      "    end)\n"
-      "    ctx:finding{ type = \"escaped\" }\n"));
+  const Outcome outcome =
+      run_hostile(hostile("    pcall(function()\n"
+                          "      while true do end\n"
+                          "    end)\n"
+                          "    ctx:finding{ type = \"escaped\" }\n"));
   check_contained(outcome, ErrorCode::kRuleCpuBudget, 5);
 }
 
 TEST_CASE("hostile: pcall in an endless loop cannot outlast the cpu budget",
           "[rulehost][sandbox]") {
-  const Outcome outcome = run_hostile(hostile(
-      "    while true do\n"
-      "      pcall(function() while true do end end)\n"
-      "    end\n"));
+  const Outcome outcome =
+      run_hostile(hostile("    while true do\n"
+                          "      pcall(function() while true do end end)\n"
+                          "    end\n"));
   check_contained(outcome, ErrorCode::kRuleCpuBudget, 5);
 }
 
@@ -109,43 +111,41 @@ TEST_CASE("hostile: a looping __close handler cannot outlast the cpu budget",
   check_contained(outcome, ErrorCode::kRuleCpuBudget, 5);
 }
 
-TEST_CASE("hostile: a string-doubling memory bomb trips the memory budget",
-          "[rulehost][sandbox]") {
-  const Outcome outcome = run_hostile(hostile(
-      "    local s = \"x\"\n"
-      "    local keep = {}\n"
-      "    while true do\n"
-      "      s = s .. s\n"
-      "      keep[#keep + 1] = s\n"
-      "    end\n"));
+TEST_CASE("hostile: a string-doubling memory bomb trips the memory budget", "[rulehost][sandbox]") {
+  const Outcome outcome =
+      run_hostile(hostile("    local s = \"x\"\n"
+                          "    local keep = {}\n"
+                          "    while true do\n"
+                          "      s = s .. s\n"
+                          "      keep[#keep + 1] = s\n"
+                          "    end\n"));
   check_contained(outcome, ErrorCode::kRuleMemoryBudget, 7);
 }
 
 TEST_CASE("hostile: a table-growth memory bomb trips the memory budget", "[rulehost][sandbox]") {
-  const Outcome outcome = run_hostile(hostile(
-      "    local t = {}\n"
-      "    for i = 1, 1000 do\n"
-      "      t[i] = string.rep(\"x\", 1 << 20) .. i\n"
-      "    end\n"));
+  const Outcome outcome =
+      run_hostile(hostile("    local t = {}\n"
+                          "    for i = 1, 1000 do\n"
+                          "      t[i] = string.rep(\"x\", 1 << 20) .. i\n"
+                          "    end\n"));
   check_contained(outcome, ErrorCode::kRuleMemoryBudget, 6);
 }
 
 TEST_CASE("hostile: pcall cannot swallow the memory budget", "[rulehost][sandbox]") {
-  const Outcome outcome = run_hostile(hostile(
-      "    pcall(function()\n"
-      "      local s = \"x\"; while true do s = s .. s end\n"
-      "    end)\n"
-      "    ctx:finding{ type = \"escaped\" }\n"));
+  const Outcome outcome =
+      run_hostile(hostile("    pcall(function()\n"
+                          "      local s = \"x\"; while true do s = s .. s end\n"
+                          "    end)\n"
+                          "    ctx:finding{ type = \"escaped\" }\n"));
   check_contained(outcome, ErrorCode::kRuleMemoryBudget, 5);
 }
 
 TEST_CASE("hostile: memory held in a global is recovered by a fresh state, then quarantine",
           "[rulehost][sandbox]") {
-  const Outcome outcome = run_hostile(hostile(
-                                          "    hoard = {}\n"
-                                          "    for i = 1, 1000 do\n"
-                                          "      hoard[i] = string.rep(\"x\", 1 << 20) .. i\n"
-                                          "    end\n"),
+  const Outcome outcome = run_hostile(hostile("    hoard = {}\n"
+                                              "    for i = 1, 1000 do\n"
+                                              "      hoard[i] = string.rep(\"x\", 1 << 20) .. i\n"
+                                              "    end\n"),
                                       5);
   check_contained(outcome, ErrorCode::kRuleMemoryBudget, 6, 5);
   CHECK(outcome.failures[0].count == 3);
@@ -210,16 +210,16 @@ TEST_CASE("hostile: rawset on a view is a blocked call", "[rulehost][sandbox]") 
 }
 
 TEST_CASE("hostile: pcall cannot swallow a blocked call", "[rulehost][sandbox]") {
-  const Outcome outcome = run_hostile(hostile(
-      "    local ok = pcall(function() return os.execute(\"id\") end)\n"
-      "    ctx:finding{ type = \"escaped\" }\n"));
+  const Outcome outcome =
+      run_hostile(hostile("    local ok = pcall(function() return os.execute(\"id\") end)\n"
+                          "    ctx:finding{ type = \"escaped\" }\n"));
   check_contained(outcome, ErrorCode::kRuleBlockedCall, 4);
 }
 
 TEST_CASE("hostile: the string metatable is locked", "[rulehost][sandbox]") {
-  const Outcome outcome = run_hostile(hostile(
-      "    assert(getmetatable(\"\") == \"string\")\n"
-      "    getmetatable(\"\").__index = {}\n"));
+  const Outcome outcome =
+      run_hostile(hostile("    assert(getmetatable(\"\") == \"string\")\n"
+                          "    getmetatable(\"\").__index = {}\n"));
   check_contained(outcome, ErrorCode::kRuleRuntime, 5);
 }
 
@@ -229,9 +229,9 @@ TEST_CASE("hostile: string.rep is capped", "[rulehost][sandbox]") {
 }
 
 TEST_CASE("hostile: unbounded recursion is stopped", "[rulehost][sandbox]") {
-  const Outcome outcome = run_hostile(hostile(
-      "    local function f(n) return 1 + f(n + 1) end\n"
-      "    f(1)\n"));
+  const Outcome outcome =
+      run_hostile(hostile("    local function f(n) return 1 + f(n + 1) end\n"
+                          "    f(1)\n"));
   REQUIRE(outcome.failures.size() == 1);
   CHECK((outcome.failures[0].kind == ErrorCode::kRuleRuntime ||
          outcome.failures[0].kind == ErrorCode::kRuleMemoryBudget));
@@ -257,8 +257,8 @@ TEST_CASE("hostile: a file whose top level never ends fails to load", "[rulehost
 }
 
 TEST_CASE("hostile: a blocked call at load time fails the load", "[rulehost][sandbox]") {
-  auto rules = RuleSet::load({rule_file("top.lua", "\nos.execute('id')\n")},
-                             testing::fast_limits());
+  auto rules =
+      RuleSet::load({rule_file("top.lua", "\nos.execute('id')\n")}, testing::fast_limits());
   REQUIRE_FALSE(rules);
   CHECK(rules.error().code == ErrorCode::kRuleBlockedCall);
   CHECK(rules.error().where.line == 2);
@@ -305,7 +305,8 @@ rule { id = "test.b", version = "1", category = "security", severity = "low", de
   auto runner = RuleRunner::create(rules);
   REQUIRE(runner);
   testing::TestRedactor redact;
-  const ConversationResult result = (*runner)->run(redact(ConversationBuilder("g").user("x").build()));
+  const ConversationResult result =
+      (*runner)->run(redact(ConversationBuilder("g").user("x").build()));
   REQUIRE(result.findings.size() == 2);
   CHECK(result.findings[0].type == "from a");
   CHECK(result.findings[1].type == "nil/nil");
@@ -325,7 +326,8 @@ rule { id = "test.b", version = "1", category = "security", severity = "low", de
   auto runner = RuleRunner::create(rules);
   REQUIRE(runner);
   testing::TestRedactor redact;
-  const ConversationResult result = (*runner)->run(redact(ConversationBuilder("g").user("x").build()));
+  const ConversationResult result =
+      (*runner)->run(redact(ConversationBuilder("g").user("x").build()));
   REQUIRE(result.findings.size() == 1);
   CHECK(result.findings[0].type == "XY");
   REQUIRE((*runner)->errors().failures().size() == 1);
@@ -334,12 +336,12 @@ rule { id = "test.b", version = "1", category = "security", severity = "low", de
 }
 
 TEST_CASE("hostile: message views are read-only", "[rulehost][sandbox]") {
-  const Outcome outcome = run_hostile(hostile(
-                                          "    if msg.index == 0 then msg.text = \"changed\" end\n"
-                                          "    if msg.index == 1 then msg.metadata.x = 1 end\n"
-                                          "    if msg.index == 2 then table.insert(msg.pii, 1) end\n"
-                                          "    if msg.index == 3 then setmetatable(msg, nil) end\n"),
-                                      4);
+  const Outcome outcome =
+      run_hostile(hostile("    if msg.index == 0 then msg.text = \"changed\" end\n"
+                          "    if msg.index == 1 then msg.metadata.x = 1 end\n"
+                          "    if msg.index == 2 then table.insert(msg.pii, 1) end\n"
+                          "    if msg.index == 3 then setmetatable(msg, nil) end\n"),
+                  4);
   check_contained(outcome, ErrorCode::kRuleRuntime, 4, 4);
   CHECK(outcome.failures[0].count == 4);
   for (const Finding& finding : outcome.result.findings) {
