@@ -52,7 +52,8 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::load(std::vector<RuleSourceFile>
                   rule.info.where});
         continue;
       }
-      active[rule.info.id] = Declared{std::move(rule.info), file.pack_index};
+      const std::string id = rule.info.id;
+      active[id] = Declared{std::move(rule.info), file.pack_index};
     }
   }
   if (!out.errors.empty()) {

@@ -271,9 +271,26 @@ int sandbox_pcall(lua_State* lua) noexcept {
   return lua_gettop(lua);
 }
 
+// The message handler xpcall really installs. An error raised from the count hook reaches the
+// message handler while Lua still has hooks disabled (luaG_errormsg runs it before unwinding),
+// so a looping user handler could never be stopped: once the call has failed for good, the
+// user's handler is skipped.
+int guarded_message_handler(lua_State* lua) noexcept {
+  if (vm_of(lua)->fatal != Fatal::kNone) {
+    return 1;
+  }
+  lua_pushvalue(lua, lua_upvalueindex(1));
+  lua_insert(lua, 1);
+  lua_call(lua, lua_gettop(lua) - 1, 1);
+  return 1;
+}
+
 int sandbox_xpcall(lua_State* lua) noexcept {
   const int arguments = lua_gettop(lua);
   luaL_checktype(lua, 2, LUA_TFUNCTION);
+  lua_pushvalue(lua, 2);
+  lua_pushcclosure(lua, guarded_message_handler, 1);
+  lua_replace(lua, 2);
   lua_pushboolean(lua, 1);
   lua_pushvalue(lua, 1);
   lua_rotate(lua, 3, 2);  // f, handler, true, f, args...

@@ -143,7 +143,7 @@ TEST_CASE("a later pack overrides an earlier one by id", "[rulehost][schema]") {
     severity = "critical", description = "user version", on_message = function() end })",
                 1),
       rule_file("builtin/a.lua", R"(rule { id = "a.same", version = "1", category = "security",
-    severity = "low", description = "builtin version", on_message = function() end })
+    severity = "low", description = "builtin version", on_message = function() end }
 rule { id = "a.other", version = "1", category = "security",
     severity = "low", description = "kept", on_message = function() end })",
                 0),
