@@ -236,8 +236,8 @@ TEST_CASE("hostile: unbounded recursion is stopped", "[rulehost][sandbox]") {
   REQUIRE_FALSE(outcome.failures.empty());
   for (const RuleFailure& failure : outcome.failures) {
     CHECK(failure.rule_id == "hostile.rule");
-    CHECK(
-        (failure.kind == ErrorCode::kRuleRuntime || failure.kind == ErrorCode::kRuleMemoryBudget));
+    CHECK((failure.kind == ErrorCode::kRuleRuntime || failure.kind == ErrorCode::kRuleCpuBudget ||
+           failure.kind == ErrorCode::kRuleMemoryBudget));
     CHECK(failure.where.file == "hostile.lua");
   }
   CHECK(testing::count_rule(outcome.result, "test.canary") == 2);
