@@ -174,6 +174,28 @@ bool is_memory_failure(const VmState& vm, int status) {
          (vm.alloc_refused && vm.last_message.find("not enough memory") != std::string::npos);
 }
 
+// Lua prefixes messages with "chunk:line: " (the chunk name cut to LUA_IDSIZE, "..." first).
+// The failure's `where` carries the location, so the prefix is dropped from the message.
+std::string without_location(const std::string& message, const std::string& file) {
+  for (size_t colon = message.find(':'); colon != std::string::npos;
+       colon = message.find(':', colon + 1)) {
+    size_t end = colon + 1;
+    while (end < message.size() && message[end] >= '0' && message[end] <= '9') {
+      ++end;
+    }
+    if (end == colon + 1 || message.compare(end, 2, ": ") != 0) {
+      continue;
+    }
+    const std::string_view chunk(message.data(), colon);
+    const bool same_file =
+        chunk == file ||
+        (chunk.substr(0, 3) == "..." && file.size() >= chunk.size() - 3 &&
+         std::string_view(file).substr(file.size() - (chunk.size() - 3)) == chunk.substr(3));
+    return same_file ? message.substr(end + 2) : message;
+  }
+  return message;
+}
+
 CallFailure classify(const VmState& vm, int status, const SourceLocation& fallback) {
   CallFailure failure;
   const LuaWhere* where = &vm.error_where;
@@ -193,11 +215,11 @@ CallFailure classify(const VmState& vm, int status, const SourceLocation& fallba
     where = &vm.alloc_where;
   } else if (vm.fatal == Fatal::kBlocked) {
     failure.kind = ErrorCode::kRuleBlockedCall;
-    failure.message = vm.last_message;
+    failure.message = without_location(vm.last_message, vm.fatal_where.file);
     where = &vm.fatal_where;
   } else {
     failure.kind = ErrorCode::kRuleRuntime;
-    failure.message = vm.last_message;
+    failure.message = without_location(vm.last_message, vm.error_where.file);
   }
   failure.where = fallback;
   if (!where->file.empty()) {
@@ -697,7 +719,7 @@ Result<FileDeclarations> LuaVm::load(const RuleSourceFile& file) {
     return declarations;
   }
   if (vm.syntax_error) {
-    return fail(ErrorCode::kRuleSyntax, vm.last_message,
+    return fail(ErrorCode::kRuleSyntax, without_location(vm.last_message, file.name),
                 {file.name, line_of_message(vm.last_message)});
   }
   CallFailure failure = classify(vm, status, {file.name});

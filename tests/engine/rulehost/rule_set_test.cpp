@@ -164,6 +164,7 @@ TEST_CASE("a syntax error reports file and line", "[rulehost][schema]") {
   CHECK(rules.error().code == ErrorCode::kRuleSyntax);
   CHECK(rules.error().where.file == "bad/syntax.lua");
   CHECK(rules.error().where.line == 3);
+  CHECK(rules.error().message.rfind("bad/syntax.lua", 0) != 0);  // no repeated location
 }
 
 TEST_CASE("all errors go to the diagnostics, the first is returned", "[rulehost][schema]") {
