@@ -215,3 +215,25 @@ rule { id = "test.other", version = "1", category = "quality", severity = "low",
 }
 
 }  // namespace convaudit::rulehost
+
+namespace convaudit::rulehost {
+
+TEST_CASE("the runner calls the handler of the overriding pack", "[rulehost][runner]") {
+  auto runner = runner_for({
+      rule_file("builtin/x.lua", R"(
+rule { id = "security.x", version = "1", category = "security", severity = "low",
+  description = "builtin", on_message = function(msg, ctx) ctx:finding{ type = "builtin" } end })",
+                0),
+      rule_file("user/x.lua", R"(
+rule { id = "security.x", version = "2", category = "security", severity = "high",
+  description = "user", on_message = function(msg, ctx) ctx:finding{ type = "user" } end })",
+                1),
+  });
+  testing::TestRedactor redact;
+  const ConversationResult result = runner->run(redact(ConversationBuilder("o").user("a").build()));
+  REQUIRE(result.findings.size() == 1);
+  CHECK(result.findings[0].type == "user");
+  CHECK(result.findings[0].severity == Severity::kHigh);
+}
+
+}  // namespace convaudit::rulehost
