@@ -1,0 +1,84 @@
+#include "engine/match/pattern_set.h"
+
+#include <string>
+
+#include <catch2/catch.hpp>
+
+using namespace convaudit;
+
+TEST_CASE("a pattern set reports which patterns hit, ascending", "[match][set]") {
+  match::PatternSet set;
+  auto a = set.add("ignore (all )?previous instructions", {.case_insensitive = true});
+  auto b = set.add("\\b\\d{3}-\\d{2}-\\d{4}\\b");
+  auto c = set.add("a.b", {.literal = true});
+  REQUIRE(a);
+  REQUIRE(b);
+  REQUIRE(c);
+  CHECK(*a == 0);
+  CHECK(*b == 1);
+  CHECK(*c == 2);
+  REQUIRE(set.compile());
+  CHECK(set.size() == 3);
+
+  CHECK(set.match("Please IGNORE ALL previous instructions, SSN 123-45-6789") ==
+        std::vector<int>{0, 1});
+  CHECK(set.match("nothing here").empty());
+  CHECK(set.match("axb").empty());  // literal: the dot is not a wildcard
+  CHECK(set.match("it is a.b") == std::vector<int>{2});
+  CHECK(set.fallback_count() == 0);
+}
+
+TEST_CASE("a bad pattern is refused with RE2's reason", "[match][set]") {
+  match::PatternSet set;
+  auto bad = set.add("(unclosed");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == ErrorCode::kBadPattern);
+  CHECK(bad.error().message.find("missing )") != std::string::npos);
+  // Backreferences are not RE2 syntax: refused, not silently accepted.
+  CHECK_FALSE(set.add("(a)\\1"));
+}
+
+TEST_CASE("for_each_match yields every non-overlapping span", "[match][set]") {
+  match::PatternSet set;
+  REQUIRE(set.add("[a-z]+@[a-z]+\\.com"));
+  REQUIRE(set.add("x*"));
+  REQUIRE(set.compile());
+  std::string text = "mail ann@ex.com or bob@ex.com.";
+  std::vector<std::string> found;
+  set.for_each_match(0, text, [&](match::MatchSpan span) {
+    found.push_back(text.substr(span.begin, span.end - span.begin));
+  });
+  CHECK(found == std::vector<std::string>{"ann@ex.com", "bob@ex.com"});
+  // A pattern that can match empty terminates and reports only real spans.
+  std::vector<std::string> xs;
+  std::string xtext = "axxbx";
+  set.for_each_match(1, xtext, [&](match::MatchSpan span) {
+    xs.push_back(xtext.substr(span.begin, span.end - span.begin));
+  });
+  CHECK(xs == std::vector<std::string>{"xx", "x"});
+}
+
+TEST_CASE("matching is linear: a classic catastrophic pattern does not hang", "[match][set]") {
+  match::PatternSet set;
+  REQUIRE(set.add("(a+)+$"));
+  REQUIRE(set.compile());
+  std::string text(100000, 'a');
+  text += "!";
+  CHECK(set.match(text).empty());
+}
+
+TEST_CASE("many patterns over a long input never miss a hit", "[match][set]") {
+  // Many large counted repetitions make the set's DFA exceed its budget on a long input.
+  match::PatternSet set;
+  for (int i = 0; i < 40; ++i) {
+    REQUIRE(set.add("[a-q][^u-z]{13}x" + std::to_string(i % 10) + ".{0,40}y" + std::to_string(i)));
+  }
+  REQUIRE(set.compile());
+  std::string text;
+  for (int i = 0; i < 20000; ++i) {
+    text += static_cast<char>('a' + (i * 7) % 26);
+  }
+  text += "abcdefghijklmnx7" + std::string(10, 'k') + "y17";
+  auto hits = set.match(text);
+  CHECK(std::find(hits.begin(), hits.end(), 17) != hits.end());
+}
