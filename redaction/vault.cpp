@@ -1,1 +1,395 @@
-// being written
+#include "redaction/vault.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/core/hex.h"
+#include "engine/crypto/aead.h"
+#include "engine/crypto/sha256.h"
+
+#include "redaction/internal/vault_format.h"
+
+namespace convaudit::redaction {
+namespace {
+
+using internal::VaultRecord;
+using internal::VaultRecordKind;
+
+constexpr auto kLockTimeout = std::chrono::seconds(30);
+
+// An open file descriptor holding a flock; both released on destruction.
+class LockedFile {
+ public:
+  LockedFile() = default;
+  LockedFile(const LockedFile&) = delete;
+  LockedFile& operator=(const LockedFile&) = delete;
+  ~LockedFile() {
+    if (fd_ >= 0) {
+      ::flock(fd_, LOCK_UN);
+      ::close(fd_);
+    }
+  }
+
+  Status open(const std::string& path, int flags, int lock) {
+    fd_ = ::open(path.c_str(), flags | O_CLOEXEC, 0600);
+    if (fd_ < 0) {
+      return fail(ErrorCode::kIo, std::string("cannot open vault: ") + std::strerror(errno),
+                  {path});
+    }
+    const auto deadline = std::chrono::steady_clock::now() + kLockTimeout;
+    while (::flock(fd_, lock | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK && errno != EINTR) {
+        return fail(ErrorCode::kIo, std::string("cannot lock vault: ") + std::strerror(errno),
+                    {path});
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        return fail(ErrorCode::kVaultLocked, "vault is locked by another process", {path});
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return ok_status();
+  }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
+Result<std::string> read_from(int fd, off_t offset, const std::string& path) {
+  std::string out;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::pread(fd, buffer, sizeof buffer, offset);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return fail(ErrorCode::kIo, std::string("cannot read vault: ") + std::strerror(errno),
+                  {path});
+    }
+    if (n == 0) {
+      return out;
+    }
+    out.append(buffer, static_cast<size_t>(n));
+    offset += n;
+  }
+}
+
+Status write_at(int fd, std::string_view data, off_t offset, const std::string& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::pwrite(fd, data.data(), data.size(), offset);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return fail(ErrorCode::kIo, std::string("cannot write vault: ") + std::strerror(errno),
+                  {path});
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+    offset += n;
+  }
+  if (::fsync(fd) != 0) {
+    return fail(ErrorCode::kIo, std::string("cannot sync vault: ") + std::strerror(errno), {path});
+  }
+  return ok_status();
+}
+
+std::span<const uint8_t> token_aad(const std::string& token) {
+  return core::as_bytes(token);
+}
+
+crypto::Digest value_digest(std::string_view value) {
+  return crypto::sha256(value);
+}
+
+struct Stored {
+  std::string type_name;
+  std::vector<uint8_t> wrapped_key;
+  std::vector<uint8_t> sealed_value;
+  bool erased = false;
+  std::optional<crypto::Digest> digest;  // of the plaintext, once decrypted or written here
+};
+
+struct Pending {
+  PiiType type = PiiType::kEmail;
+  std::string value;
+};
+
+}  // namespace
+
+struct Vault::Impl {
+  std::string path;
+  std::vector<uint8_t> key;
+  mutable std::mutex mutex;
+  std::unordered_map<std::string, Stored> stored;
+  std::vector<std::string> pending_order;
+  std::unordered_map<std::string, Pending> pending;
+  std::vector<std::string> collisions;
+  off_t scanned_end = 0;
+
+  // Indexes the records in `data` (the file's bytes from scanned_end); returns the offset where
+  // whole records end.
+  Result<off_t> index(std::string_view data) {
+    internal::VaultScan scan = internal::scan_vault_records(data);
+    if (scan.corrupt) {
+      return fail(ErrorCode::kVaultCorrupt,
+                  "malformed vault record at byte " +
+                      std::to_string(static_cast<size_t>(scanned_end) + scan.corrupt_offset),
+                  {path});
+    }
+    for (VaultRecord& record : scan.records) {
+      if (record.kind == VaultRecordKind::kForget) {
+        stored[record.token].erased = true;
+        stored[record.token].wrapped_key.clear();
+        stored[record.token].sealed_value.clear();
+        continue;
+      }
+      auto [it, inserted] = stored.try_emplace(record.token);
+      if (inserted) {
+        it->second.type_name = std::move(record.type_name);
+        it->second.wrapped_key = std::move(record.wrapped_key);
+        it->second.sealed_value = std::move(record.sealed_value);
+      }
+    }
+    scanned_end += static_cast<off_t>(scan.valid_bytes);
+    return scanned_end;
+  }
+
+  Result<std::string> decrypt(const std::string& token, const Stored& entry) const {
+    auto data_key = crypto::aead_open(key, entry.wrapped_key, token_aad(token));
+    if (!data_key) {
+      return fail(ErrorCode::kCrypto,
+                  "cannot unwrap the data key of " + token + " (wrong vault key or damaged record)",
+                  {path});
+    }
+    auto value = crypto::aead_open(*data_key, entry.sealed_value, token_aad(token));
+    if (!value) {
+      return fail(ErrorCode::kCrypto, "cannot decrypt the value of " + token, {path});
+    }
+    return std::string(value->begin(), value->end());
+  }
+
+  // Whether `value` is the value already stored for `token` (decrypting it once).
+  bool same_as_stored(const std::string& token, Stored& entry, std::string_view value) const {
+    if (!entry.digest) {
+      auto plain = decrypt(token, entry);
+      if (!plain) {
+        return false;
+      }
+      entry.digest = value_digest(*plain);
+    }
+    return *entry.digest == value_digest(value);
+  }
+
+  void note_collision(const std::string& token) {
+    if (std::find(collisions.begin(), collisions.end(), token) == collisions.end()) {
+      collisions.push_back(token);
+    }
+  }
+};
+
+Vault::Vault(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Vault::~Vault() = default;
+
+Result<std::unique_ptr<Vault>> Vault::open(const std::string& path,
+                                           std::vector<uint8_t> vault_key) {
+  if (vault_key.size() != crypto::kAeadKeyBytes) {
+    return fail(ErrorCode::kBadKey, "the vault key must be 32 bytes", {path});
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->key = std::move(vault_key);
+
+  auto open_locked = [](int fd, std::unique_ptr<Impl> state) -> Result<std::unique_ptr<Vault>> {
+    const std::string& where = state->path;
+    auto data = read_from(fd, 0, where);
+    if (!data) {
+      return fail(data.error());
+    }
+    const std::string header = internal::encode_vault_header(state->key);
+    const std::string_view magic = internal::kVaultMagic;
+    const size_t common = std::min(data->size(), magic.size());
+    if (data->compare(0, common, magic.substr(0, common)) != 0) {
+      return fail(ErrorCode::kVaultCorrupt, "not a convaudit vault (bad magic)", {where});
+    }
+    if (data->size() < header.size()) {
+      // New, or a header torn while being created: (re)write it.
+      if (::ftruncate(fd, 0) != 0) {
+        return fail(ErrorCode::kIo, std::string("cannot write vault: ") + std::strerror(errno),
+                    {where});
+      }
+      if (auto st = write_at(fd, header, 0, where); !st) {
+        return fail(st.error());
+      }
+      state->scanned_end = static_cast<off_t>(header.size());
+      return std::unique_ptr<Vault>(new Vault(std::move(state)));
+    }
+    const size_t version_at = magic.size();
+    const uint16_t version =
+        static_cast<uint16_t>(static_cast<uint8_t>((*data)[version_at]) |
+                              static_cast<uint8_t>((*data)[version_at + 1]) << 8);
+    if (version != internal::kVaultVersion) {
+      return fail(ErrorCode::kVaultCorrupt, "unsupported vault version " + std::to_string(version),
+                  {where});
+    }
+    const size_t check_at = internal::kVaultHeaderBytes - internal::kVaultKeyCheckBytes;
+    if (data->compare(check_at, internal::kVaultKeyCheckBytes, header, check_at,
+                      internal::kVaultKeyCheckBytes) != 0) {
+      return fail(ErrorCode::kCrypto, "the vault key does not match this vault", {where});
+    }
+    state->scanned_end = static_cast<off_t>(header.size());
+    if (auto end = state->index(std::string_view(*data).substr(header.size())); !end) {
+      return fail(end.error());
+    }
+    return std::unique_ptr<Vault>(new Vault(std::move(state)));
+  };
+
+  LockedFile file;
+  if (auto st = file.open(path, O_RDWR | O_CREAT, LOCK_EX); !st) {
+    if (st.error().code != ErrorCode::kIo) {
+      return fail(st.error());
+    }
+    LockedFile read_only;  // e.g. an auditor's read-only copy: reveal still works
+    if (auto ro = read_only.open(path, O_RDONLY, LOCK_SH); !ro) {
+      return fail(st.error());
+    }
+    return open_locked(read_only.fd(), std::move(impl));
+  }
+  return open_locked(file.fd(), std::move(impl));
+}
+
+void Vault::record(const std::string& token, PiiType type, std::string_view value) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  if (auto it = impl_->pending.find(token); it != impl_->pending.end()) {
+    if (it->second.value != value) {
+      impl_->note_collision(token);
+    }
+    return;
+  }
+  if (auto it = impl_->stored.find(token); it != impl_->stored.end()) {
+    // An erased subject is not stored again; a known one only checked for a collision.
+    if (!it->second.erased && !impl_->same_as_stored(token, it->second, value)) {
+      impl_->note_collision(token);
+    }
+    return;
+  }
+  impl_->pending.emplace(token, Pending{type, std::string(value)});
+  impl_->pending_order.push_back(token);
+}
+
+Status Vault::flush() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Impl& impl = *impl_;
+  if (!impl.pending_order.empty()) {
+    LockedFile file;
+    if (auto st = file.open(impl.path, O_RDWR, LOCK_EX); !st) {
+      return st;
+    }
+    // Another process may have appended since we last looked; a torn tail is cut off.
+    auto tail = read_from(file.fd(), impl.scanned_end, impl.path);
+    if (!tail) {
+      return fail(tail.error());
+    }
+    auto end = impl.index(*tail);
+    if (!end) {
+      return fail(end.error());
+    }
+    struct stat info {};
+    if (::fstat(file.fd(), &info) != 0) {
+      return fail(ErrorCode::kIo, std::string("cannot stat vault: ") + std::strerror(errno),
+                  {impl.path});
+    }
+    if (info.st_size > *end && ::ftruncate(file.fd(), *end) != 0) {
+      return fail(ErrorCode::kIo, std::string("cannot cut torn record: ") + std::strerror(errno),
+                  {impl.path});
+    }
+    std::string out;
+    std::vector<std::pair<std::string, Stored>> written;
+    for (const std::string& token : impl.pending_order) {
+      Pending& entry = impl.pending[token];
+      if (auto it = impl.stored.find(token); it != impl.stored.end()) {
+        if (!it->second.erased && !impl.same_as_stored(token, it->second, entry.value)) {
+          impl.note_collision(token);
+        }
+        continue;
+      }
+      const std::vector<uint8_t> data_key = crypto::random_bytes(crypto::kAeadKeyBytes);
+      auto wrapped = crypto::aead_seal(impl.key, data_key, token_aad(token));
+      auto sealed = crypto::aead_seal(data_key, core::as_bytes(entry.value), token_aad(token));
+      if (!wrapped || !sealed) {
+        return fail(ErrorCode::kCrypto, "cannot seal vault entry", {impl.path});
+      }
+      VaultRecord record;
+      record.kind = VaultRecordKind::kEntry;
+      record.token = token;
+      record.type_name = std::string(pii_type_name(entry.type));
+      record.wrapped_key = std::move(*wrapped);
+      record.sealed_value = std::move(*sealed);
+      out += internal::encode_vault_record(record);
+      Stored stored_entry{record.type_name, std::move(record.wrapped_key),
+                          std::move(record.sealed_value), false, value_digest(entry.value)};
+      written.emplace_back(token, std::move(stored_entry));
+    }
+    if (auto st = write_at(file.fd(), out, *end, impl.path); !st) {
+      return st;
+    }
+    impl.scanned_end = *end + static_cast<off_t>(out.size());
+    for (auto& [token, entry] : written) {
+      impl.stored.emplace(token, std::move(entry));
+    }
+    impl.pending.clear();
+    impl.pending_order.clear();
+  }
+  if (!impl.collisions.empty()) {
+    std::string message = "different values produced the same token: ";
+    for (size_t i = 0; i < impl.collisions.size(); ++i) {
+      message += (i == 0 ? "" : ", ") + impl.collisions[i];
+    }
+    impl.collisions.clear();
+    return fail(ErrorCode::kTokenCollision, message, {impl.path});
+  }
+  return ok_status();
+}
+
+Result<RevealedValue> Vault::reveal(std::string_view token) const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  const std::string key(token);
+  if (auto it = impl_->stored.find(key); it != impl_->stored.end()) {
+    if (it->second.erased) {
+      return fail(ErrorCode::kSubjectErased, "the subject of " + key + " has been erased",
+                  {impl_->path});
+    }
+    auto type = parse_pii_type(it->second.type_name);
+    if (!type) {
+      return fail(ErrorCode::kVaultCorrupt, "unknown PII type '" + it->second.type_name + "'",
+                  {impl_->path});
+    }
+    auto value = impl_->decrypt(key, it->second);
+    if (!value) {
+      return fail(value.error());
+    }
+    return RevealedValue{*type, std::move(*value)};
+  }
+  if (auto it = impl_->pending.find(key); it != impl_->pending.end()) {
+    return RevealedValue{it->second.type, it->second.value};
+  }
+  return fail(ErrorCode::kTokenUnknown, "no vault entry for " + key, {impl_->path});
+}
+
+size_t Vault::size() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->stored.size() + impl_->pending.size();
+}
+
+}  // namespace convaudit::redaction

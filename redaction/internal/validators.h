@@ -1,0 +1,40 @@
+#pragma once
+// Checksums and shape checks behind the PII detector: a regex finds a candidate, one of these
+// decides whether it is the real thing. Pure functions of their argument; no allocation beyond
+// the returned values.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace convaudit::redaction::internal {
+
+// The decimal digits of `text`, in order.
+std::string digits_of(std::string_view text);
+
+// Luhn mod-10 over a digit string (false for anything else).
+bool luhn_valid(std::string_view digits);
+// Issuer prefix and length: Visa 4 (13/16/19), Mastercard 51-55 and 2221-2720 (16), Amex 34/37
+// (15), Discover 6011/65/644-649 (16-19), JCB 3528-3589 (16-19).
+bool card_issuer_valid(std::string_view digits);
+
+// ddd-dd-dddd digits (9) with a valid area (not 000, 666, 900-999), group (not 00) and serial
+// (not 0000).
+bool ssn_valid(std::string_view digits);
+
+// The registered IBAN length for a two-letter country code, or nullopt for an unknown country.
+std::optional<size_t> iban_length(std::string_view country);
+// Upper-case, space-free IBAN: known country, right length, mod-97 == 1.
+bool iban_valid(std::string_view compact);
+
+// Four dotted decimal octets, each 0-255 (no sign, at most 3 digits).
+bool ipv4_valid(std::string_view text);
+
+// Segwit address (bc1..., lower-case) with a valid bech32 or bech32m checksum.
+bool bech32_valid(std::string_view address);
+
+// Shannon entropy of the bytes of `text`, in bits per character.
+double shannon_entropy(std::string_view text);
+
+}  // namespace convaudit::redaction::internal
