@@ -368,7 +368,7 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
     }
   }
   if (auto st = internal::write_file_atomically((out / "report.md").string(),
-                                                reports::render_markdown(report));
+                                                reports::render_markdown(report, summary.rule_costs));
       !st) {
     return fail(st.error());
   }
