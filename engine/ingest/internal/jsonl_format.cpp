@@ -130,7 +130,11 @@ Result<int64_t> parse_epoch_double(double value) {
   if (magnitude * scale >= 9.2e18) {
     return fail(ErrorCode::kBadTimestamp, "epoch timestamp out of range");
   }
-  return core::epoch_number_to_ns(value);
+  // Whole units and the fraction separately: value * 1e9 in one double would lose the
+  // sub-microsecond digits (1782900000.25 s is not 1782900000250000000 ns in a double).
+  const double whole = std::trunc(value);
+  return static_cast<int64_t>(whole) * static_cast<int64_t>(scale) +
+         static_cast<int64_t>(std::llround((value - whole) * scale));
 }
 
 // Text as a string, or the text parts of a content array (OpenAI / Anthropic style
