@@ -141,11 +141,17 @@ bool contains_any(const std::string& haystack, const Words& words) {
 }
 
 // A number glued to more digits by a separator ("1234-5678-...", "1.2.3.4.5") is part of
-// something longer, not a value on its own.
+// something longer, not a value on its own. Digits that end a word ("mc2 4111...") do not count.
 bool extends_number(std::string_view text, size_t begin, size_t end, std::string_view seps) {
   if (begin >= 2 && seps.find(text[begin - 1]) != std::string_view::npos &&
       is_digit(text[begin - 2])) {
-    return true;
+    size_t i = begin - 2;
+    while (i > 0 && is_digit(text[i - 1])) {
+      --i;
+    }
+    if (i == 0 || !is_alnum(text[i - 1])) {
+      return true;
+    }
   }
   return end + 1 < text.size() && seps.find(text[end]) != std::string_view::npos &&
          is_digit(text[end + 1]);
@@ -210,8 +216,14 @@ bool phone_shape_ok(std::string_view text, const std::vector<DigitGroup>& groups
                    lengths[3] == 4);
   const bool fr = n == 5 && lead == '0' &&
                   std::all_of(lengths.begin(), lengths.end(), [](size_t l) { return l == 2; });
-  const bool trunk = n >= 2 && n <= 3 && lead == '0' && lengths[0] >= 3 && lengths[0] <= 5 &&
-                     total >= 9 && total <= 12;
+  // National numbers with a trunk 0 (UK, DE); "00" is an international prefix, not an area.
+  const bool trunk = n >= 2 && n <= 3 && lead == '0' && text[groups[first].begin + 1] != '0' &&
+                     lengths[0] >= 3 && lengths[0] <= 5 && total >= 9 && total <= 12;
+  // ddd-dd-dddd is the SSN shape, never a phone on its own.
+  const bool ssn_shape = n == 3 && lengths[0] == 3 && lengths[1] == 2 && lengths[2] == 4;
+  if (ssn_shape && !positive) {
+    return false;
+  }
   if (us || fr || trunk) {
     return true;
   }

@@ -7,7 +7,9 @@
 
 namespace convaudit::redaction {
 
-std::string access_log_path(const std::string& vault_path) { return vault_path + ".access.jsonl"; }
+std::string access_log_path(const std::string& vault_path) {
+  return vault_path + ".access.jsonl";
+}
 
 Result<RevealedValue> reveal_subject(const RevealRequest& request) {
   if (request.reason.empty()) {

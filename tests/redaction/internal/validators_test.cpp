@@ -1,0 +1,69 @@
+#include "redaction/internal/validators.h"
+
+#include <catch2/catch.hpp>
+
+using namespace convaudit::redaction::internal;
+
+TEST_CASE("Luhn", "[redaction][validators]") {
+  CHECK(luhn_valid("4111111111111111"));
+  CHECK(luhn_valid("79927398713"));
+  CHECK_FALSE(luhn_valid("79927398710"));
+  CHECK_FALSE(luhn_valid("4111x11111111111"));
+  CHECK_FALSE(luhn_valid(""));
+}
+
+TEST_CASE("card issuer prefixes and lengths", "[redaction][validators]") {
+  CHECK(card_issuer_valid("4111111111111111"));
+  CHECK(card_issuer_valid("2720990000000000"));
+  CHECK_FALSE(card_issuer_valid("2721000000000000"));
+  CHECK(card_issuer_valid("371449635398431"));
+  CHECK_FALSE(card_issuer_valid("3714496353984310"));  // Amex is 15 digits
+  CHECK(card_issuer_valid("6449000000000000"));
+  CHECK_FALSE(card_issuer_valid("6430000000000000"));
+  CHECK(card_issuer_valid("3589000000000000"));
+  CHECK_FALSE(card_issuer_valid("3590000000000000"));
+  CHECK_FALSE(card_issuer_valid("411111111111"));
+}
+
+TEST_CASE("SSN ranges", "[redaction][validators]") {
+  CHECK(ssn_valid("123456789"));
+  CHECK(ssn_valid("899991234"));
+  CHECK_FALSE(ssn_valid("000123456"));
+  CHECK_FALSE(ssn_valid("666123456"));
+  CHECK_FALSE(ssn_valid("900123456"));
+  CHECK_FALSE(ssn_valid("123004567"));
+  CHECK_FALSE(ssn_valid("123450000"));
+  CHECK_FALSE(ssn_valid("12345678"));
+}
+
+TEST_CASE("IBAN mod-97 and lengths", "[redaction][validators]") {
+  CHECK(iban_valid("DE89370400440532013000"));
+  CHECK(iban_valid("GB82WEST12345698765432"));
+  CHECK(iban_valid("NO9386011117947"));
+  CHECK_FALSE(iban_valid("DE88370400440532013000"));
+  CHECK_FALSE(iban_valid("DE8937040044053201300"));
+  CHECK(iban_length("FR") == 27u);
+  CHECK_FALSE(iban_length("ZZ"));
+}
+
+TEST_CASE("IPv4 octets", "[redaction][validators]") {
+  CHECK(ipv4_valid("0.0.0.0"));
+  CHECK(ipv4_valid("255.255.255.255"));
+  CHECK_FALSE(ipv4_valid("256.0.0.1"));
+  CHECK_FALSE(ipv4_valid("1.2.3"));
+  CHECK_FALSE(ipv4_valid("1.2.3.4.5"));
+  CHECK_FALSE(ipv4_valid("1..3.4"));
+  CHECK_FALSE(ipv4_valid("1234.1.1.1"));
+}
+
+TEST_CASE("bech32 checksums", "[redaction][validators]") {
+  CHECK(bech32_valid("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"));
+  CHECK(bech32_valid("bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297"));  // m
+  CHECK_FALSE(bech32_valid("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"));
+  CHECK_FALSE(bech32_valid("bc1qw508d6qejxtdg4y5r3zarvaryb0c5xw7kv8f3t4"));
+}
+
+TEST_CASE("entropy", "[redaction][validators]") {
+  CHECK(shannon_entropy("aaaa") == Approx(0.0));
+  CHECK(shannon_entropy("abcd") == Approx(2.0));
+}

@@ -1,0 +1,204 @@
+#include "redaction/pii_detector.h"
+
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+using convaudit::redaction::pii_type_name;
+using convaudit::redaction::PiiDetector;
+using convaudit::redaction::PiiSpan;
+
+namespace {
+
+const PiiDetector& detector() {
+  static const PiiDetector instance = [] {
+    auto created = PiiDetector::create();
+    REQUIRE(created);
+    return std::move(*created);
+  }();
+  return instance;
+}
+
+// "TYPE:exact span" per detection, in order.
+std::vector<std::string> describe(const std::string& text) {
+  std::vector<std::string> out;
+  for (const PiiSpan& span : detector().detect(text)) {
+    out.push_back(std::string(pii_type_name(span.type)) + ":" +
+                  text.substr(span.begin, span.end - span.begin));
+  }
+  return out;
+}
+
+using Found = std::vector<std::string>;
+
+std::string normalized(const std::string& text) {
+  auto spans = detector().detect(text);
+  REQUIRE(spans.size() == 1);
+  return spans[0].normalized;
+}
+
+}  // namespace
+
+TEST_CASE("e-mail addresses, lower-cased, without trailing punctuation", "[redaction][detector]") {
+  CHECK(describe("mail Jane.Doe+x@Example.COM.") == Found{"EMAIL:Jane.Doe+x@Example.COM"});
+  CHECK(normalized("Jane.Doe+x@Example.COM") == "jane.doe+x@example.com");
+  CHECK(describe("(contact: ops@mail.example.co.uk)") == Found{"EMAIL:ops@mail.example.co.uk"});
+  CHECK(describe("user@localhost and @handle and a@b").empty());
+}
+
+TEST_CASE("phone numbers in international and national formats", "[redaction][detector]") {
+  CHECK(describe("call +1 (555) 123-4567 now") == Found{"PHONE:+1 (555) 123-4567"});
+  CHECK(normalized("+1 (555) 123-4567") == "+15551234567");
+  CHECK(describe("UK office +44 20 7946 0958.") == Found{"PHONE:+44 20 7946 0958"});
+  CHECK(describe("Berlin: +49 30 12345678") == Found{"PHONE:+49 30 12345678"});
+  CHECK(describe("Paris +33 1 23 45 67 89") == Found{"PHONE:+33 1 23 45 67 89"});
+  CHECK(describe("my number (555) 123-4567") == Found{"PHONE:(555) 123-4567"});
+  CHECK(describe("555-123-4567 or 555.987.6543") ==
+        Found{"PHONE:555-123-4567", "PHONE:555.987.6543"});
+  CHECK(describe("ring 020 7946 0958 or 07700 900123") ==
+        Found{"PHONE:020 7946 0958", "PHONE:07700 900123"});
+  CHECK(describe("Büro 030 12345678, Fax 089/1234567") ==
+        Found{"PHONE:030 12345678", "PHONE:089/1234567"});
+  CHECK(describe("appelez le 01 23 45 67 89 ou 06.12.34.56.78") ==
+        Found{"PHONE:01 23 45 67 89", "PHONE:06.12.34.56.78"});
+  CHECK(describe("text me at 5551234567") == Found{"PHONE:5551234567"});
+  CHECK(normalized("phone: 0151 2345 6789") == "015123456789");
+}
+
+TEST_CASE("numbers that only look like phones", "[redaction][detector]") {
+  CHECK(describe("Order #123456789 shipped").empty());
+  CHECK(describe("order number 4455667788").empty());
+  CHECK(describe("created_at 1700000000123 (ms)").empty());
+  CHECK(describe("call log 1700000000123").empty());
+  CHECK(describe("tracking 1Z999AA10123456784").empty());
+  CHECK(describe("on 2024-01-15 10:30 and 12/25/2024").empty());
+  CHECK(describe("ISBN 978-3-16-148410-0").empty());
+  CHECK(describe("build 20240115 took 1234567 ms").empty());
+  CHECK(describe("+12").empty());
+}
+
+TEST_CASE("payment cards: Luhn and issuer prefix", "[redaction][detector]") {
+  CHECK(describe("Visa 4111 1111 1111 1111 exp 12/27") == Found{"CARD:4111 1111 1111 1111"});
+  CHECK(normalized("4111-1111-1111-1111") == "4111111111111111");
+  CHECK(describe("mc 5555555555554444") == Found{"CARD:5555555555554444"});
+  CHECK(describe("mc2 2223003122003222") == Found{"CARD:2223003122003222"});
+  CHECK(describe("amex 3782 822463 10005") == Found{"CARD:3782 822463 10005"});
+  CHECK(describe("discover 6011111111111117") == Found{"CARD:6011111111111117"});
+  CHECK(describe("jcb 3530111333300000") == Found{"CARD:3530111333300000"});
+  // Luhn fails.
+  CHECK(describe("4111 1111 1111 1112").empty());
+  // Luhn passes, no issuer starts with 1 or 9.
+  CHECK(describe("ref 1234567812345670").empty());
+  // Part of a longer digit group.
+  CHECK(describe("9400 4111 1111 1111 1111 22").empty());
+}
+
+TEST_CASE("US social security numbers and their invalid ranges", "[redaction][detector]") {
+  CHECK(describe("SSN 123-45-6789.") == Found{"SSN:123-45-6789"});
+  CHECK(normalized("my ssn is 123 45 6789") == "123456789");
+  CHECK(describe("social security number: 078051120") == Found{"SSN:078051120"});
+  for (const char* invalid :
+       {"000-12-3456", "666-12-3456", "912-34-5678", "123-00-4567", "123-45-0000"}) {
+    CAPTURE(invalid);
+    CHECK(describe(invalid).empty());
+  }
+  CHECK(describe("part 123-45-6789-01").empty());
+  CHECK(describe("no context 078051120").empty());
+}
+
+TEST_CASE("IBAN with mod-97 and the country length", "[redaction][detector]") {
+  CHECK(describe("IBAN DE89 3704 0044 0532 0130 00 please") ==
+        Found{"IBAN:DE89 3704 0044 0532 0130 00"});
+  CHECK(normalized("gb82 west 1234 5698 7654 32") == "GB82WEST12345698765432");
+  CHECK(describe("FR1420041010050500013M02606") == Found{"IBAN:FR1420041010050500013M02606"});
+  CHECK(describe("NL91ABNA0417164300, thanks") == Found{"IBAN:NL91ABNA0417164300"});
+  CHECK(describe("DE89 3704 0044 0532 0130 01").empty());  // checksum
+  CHECK(describe("DE89 3704 0044 0532 0130").empty());     // too short for DE
+  CHECK(describe("ZZ89370400440532013000").empty());       // no such country
+}
+
+TEST_CASE("IPv4 addresses, not version strings", "[redaction][detector]") {
+  CHECK(describe("from 192.168.1.10, then 8.8.8.8.") == Found{"IP:192.168.1.10", "IP:8.8.8.8"});
+  CHECK(normalized("host 10.0.0.1") == "10.0.0.1");
+  CHECK(describe("256.1.1.1").empty());
+  CHECK(describe("release 1.2.3 is out").empty());
+  CHECK(describe("v1.2.3.4").empty());
+  CHECK(describe("10.2.3.4.5").empty());
+  CHECK(describe("version 1.2.3.4").empty());
+}
+
+TEST_CASE("API keys and secrets", "[redaction][detector]") {
+  CHECK(describe("key AKIAIOSFODNN7EXAMPLE ok") == Found{"SECRET:AKIAIOSFODNN7EXAMPLE"});
+  CHECK(describe("OPENAI sk-proj-Abc123Def456Ghi789Jkl012") ==
+        Found{"SECRET:sk-proj-Abc123Def456Ghi789Jkl012"});
+  const std::string ghp = "ghp_" + std::string("aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5");
+  CHECK(describe("token " + ghp) == Found{"SECRET:" + ghp});
+  CHECK(describe("slack xoxb-1234567890-abcdefABCDEF") ==
+        Found{"SECRET:xoxb-1234567890-abcdefABCDEF"});
+  const std::string jwt =
+      "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_"
+      "XgL0n3I9PlFUP0THsR8U";
+  CHECK(describe("Authorization: Bearer " + jwt) == Found{"SECRET:" + jwt});
+  CHECK(describe("auth: Bearer abcDEF123456ghiJKL789mno") ==
+        Found{"SECRET:abcDEF123456ghiJKL789mno"});
+  const std::string pem =
+      "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nabc+/def==\n-----END RSA PRIVATE "
+      "KEY-----";
+  CHECK(describe("here:\n" + pem + "\nbye") == Found{"SECRET:" + pem});
+  CHECK(describe("api_key = \"Zx9Qw2Er7Ty5Ui3Op1As8Df\"") ==
+        Found{"SECRET:Zx9Qw2Er7Ty5Ui3Op1As8Df"});
+  CHECK(describe("password: hunter2x") == Found{"SECRET:hunter2x"});
+  // Low entropy, plain words, no key word.
+  CHECK(describe("token: aaaaaaaaaaaaaaaaaaaaaaaaaaaa").empty());
+  CHECK(describe("the password is incorrect, try again").empty());
+  CHECK(describe("Zx9Qw2Er7Ty5Ui3Op1As8Df alone").empty());
+}
+
+TEST_CASE("URLs with credentials", "[redaction][detector]") {
+  CHECK(describe("db postgres://admin:s3cret@db.internal:5432/prod.") ==
+        Found{"URLCRED:postgres://admin:s3cret@db.internal:5432"});
+  CHECK(describe("ftp://bob:pw@mail.example.com") ==
+        Found{"URLCRED:ftp://bob:pw@mail.example.com"});
+  CHECK(describe("see https://example.com/a:b and http://host:8080/").empty());
+}
+
+TEST_CASE("dates of birth only next to birth words", "[redaction][detector]") {
+  CHECK(describe("I was born on 12 March 1990.") == Found{"DOB:12 March 1990"});
+  CHECK(describe("DOB: 1990-03-12") == Found{"DOB:1990-03-12"});
+  CHECK(describe("date of birth is 03/12/1990") == Found{"DOB:03/12/1990"});
+  CHECK(describe("Birthday March 12th, 1990") == Found{"DOB:March 12th, 1990"});
+  CHECK(describe("geboren am 12.03.1990") == Found{"DOB:12.03.1990"});
+  CHECK(describe("invoice date 1990-03-12").empty());
+}
+
+TEST_CASE("crypto wallets", "[redaction][detector]") {
+  CHECK(describe("send to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq.") ==
+        Found{"WALLET:bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"});
+  CHECK(describe("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdp").empty());  // bad checksum
+  CHECK(normalized("eth 0x52908400098527886E0F7030069857D2E4169EE7") ==
+        "0x52908400098527886e0f7030069857d2e4169ee7");
+  CHECK(describe("0x1234 and 0xdeadbeef").empty());
+}
+
+TEST_CASE("names and addresses only with reliable context", "[redaction][detector]") {
+  CHECK(describe("Hi, my name is John Smith.") == Found{"NAME:John Smith"});
+  CHECK(describe("Name: María García\nEmail:") == Found{"NAME:María García"});
+  CHECK(describe("my name is not important").empty());
+  CHECK(describe("John Smith called").empty());
+  CHECK(describe("I live at 221B Baker Street, London") == Found{"ADDRESS:221B Baker Street"});
+  CHECK(describe("ship to 1600 Pennsylvania Ave.") == Found{"ADDRESS:1600 Pennsylvania Ave"});
+  CHECK(describe("Adresse: Hauptstraße 5, Berlin") == Found{"ADDRESS:Hauptstraße 5"});
+  CHECK(describe("I bought 3 Apples today").empty());
+}
+
+TEST_CASE("overlaps: the longer candidate wins; tokens are left alone", "[redaction][detector]") {
+  CHECK(describe("smtp://me:pw@a.example.org") == Found{"URLCRED:smtp://me:pw@a.example.org"});
+  CHECK(describe("<CARD_411111111111111111> and <EMAIL_4f9c0a1e7b2d3c6a55>").empty());
+  CHECK(describe("").empty());
+}
+
+TEST_CASE("several types in one text, sorted by offset", "[redaction][detector]") {
+  CHECK(describe("Me: a@b.io, 4111111111111111, 8.8.4.4") ==
+        Found{"EMAIL:a@b.io", "CARD:4111111111111111", "IP:8.8.4.4"});
+}

@@ -1,0 +1,108 @@
+#include "redaction/redactor.h"
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/conversation_builder.h"
+
+using namespace convaudit::redaction;
+using convaudit::testing::ConversationBuilder;
+
+namespace {
+
+struct Collected {
+  std::string token;
+  PiiType type;
+  std::string value;
+};
+
+class CollectingSink : public MappingSink {
+ public:
+  void record(const std::string& token, PiiType type, std::string_view value) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    items.push_back({token, type, std::string(value)});
+  }
+  std::vector<Collected> items;
+
+ private:
+  std::mutex mutex_;
+};
+
+struct Fixture {
+  PiiDetector detector = std::move(*PiiDetector::create());
+  Pseudonymizer pseudonymizer{std::vector<uint8_t>(32, 9)};
+  Redactor redactor{detector, pseudonymizer};
+};
+
+}  // namespace
+
+TEST_CASE("redact_text replaces every span by its token and records the original",
+          "[redaction][redactor]") {
+  Fixture f;
+  CollectingSink sink;
+  std::vector<PiiMention> mentions;
+  const std::string out = f.redactor.redact_text(
+      "Mail Jane@Example.com or call 555-123-4567, card 4111 1111 1111 1111.", sink, &mentions);
+  const std::string email = f.pseudonymizer.token(PiiType::kEmail, "jane@example.com");
+  const std::string phone = f.pseudonymizer.token(PiiType::kPhone, "5551234567");
+  const std::string card = f.pseudonymizer.token(PiiType::kCard, "4111111111111111");
+  CHECK(out == "Mail " + email + " or call " + phone + ", card " + card + ".");
+  REQUIRE(sink.items.size() == 3);
+  CHECK(sink.items[0].token == email);
+  CHECK(sink.items[0].value == "Jane@Example.com");  // the original, not the normalised form
+  CHECK(sink.items[2].value == "4111 1111 1111 1111");
+  REQUIRE(mentions.size() == 3);
+  CHECK(mentions[1].type == PiiType::kPhone);
+  CHECK(mentions[1].token == phone);
+}
+
+TEST_CASE("same value, same token; redacting twice changes nothing", "[redaction][redactor]") {
+  Fixture f;
+  CollectingSink sink;
+  const std::string a = f.redactor.redact_text("a@x.io", sink, nullptr);
+  const std::string b = f.redactor.redact_text("A@X.IO", sink, nullptr);
+  CHECK(a == b);
+  CHECK(is_token(a));
+  const std::string twice = f.redactor.redact_text("hi " + a + " 4111111111111111", sink, nullptr);
+  CHECK(f.redactor.redact_text(twice, sink, nullptr) == twice);
+}
+
+TEST_CASE("redact covers text and metadata strings, recursively", "[redaction][redactor]") {
+  Fixture f;
+  CollectingSink sink;
+  nlohmann::json metadata = {
+      {"model", "m1"},
+      {"latency_ms", 120},
+      {"user", {{"email", "bob@corp.example"}, {"ips", {"10.1.2.3", "no pii", 7}}}},
+  };
+  auto conversation = ConversationBuilder("s1")
+                          .user("my name is Alice Jones", metadata)
+                          .assistant("Hello! Nothing here.")
+                          .build();
+  RedactedConversation redacted = f.redactor.redact(std::move(conversation), sink);
+  const auto& messages = redacted.conversation().messages;
+  REQUIRE(messages.size() == 2);
+  CHECK(messages[0].text ==
+        "my name is " + f.pseudonymizer.token(PiiType::kPersonName, "Alice Jones"));
+  const auto& user = messages[0].metadata["user"];
+  CHECK(user["email"] == f.pseudonymizer.token(PiiType::kEmail, "bob@corp.example"));
+  CHECK(user["ips"][0] == f.pseudonymizer.token(PiiType::kIpAddress, "10.1.2.3"));
+  CHECK(user["ips"][1] == "no pii");
+  CHECK(user["ips"][2] == 7);
+  CHECK(messages[0].metadata["model"] == "m1");
+  CHECK(messages[0].metadata["latency_ms"] == 120);
+  CHECK(messages[1].text == "Hello! Nothing here.");
+
+  REQUIRE(redacted.pii().size() == 2);
+  REQUIRE(redacted.pii()[0].size() == 3);
+  CHECK(redacted.pii()[0][0].type == PiiType::kPersonName);
+  CHECK(redacted.pii()[1].empty());
+  CHECK(sink.items.size() == 3);
+  const std::string dump = messages[0].metadata.dump() + messages[0].text;
+  CHECK(dump.find("bob@corp") == std::string::npos);
+  CHECK(dump.find("10.1.2.3") == std::string::npos);
+  CHECK(dump.find("Alice") == std::string::npos);
+}

@@ -1,0 +1,268 @@
+#include "redaction/vault.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include "redaction/internal/vault_format.h"
+
+using namespace convaudit::redaction;
+using convaudit::ErrorCode;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<uint8_t> key(uint8_t fill) {
+  return std::vector<uint8_t>(32, fill);
+}
+
+// A fresh path under the temp folder, removed at the end of the test.
+struct TempVault {
+  TempVault() {
+    static int counter = 0;
+    path = (fs::temp_directory_path() / ("convaudit_vault_test_" + std::to_string(::getpid()) +
+                                         "_" + std::to_string(counter++) + ".bin"))
+               .string();
+    fs::remove(path);
+  }
+  ~TempVault() { fs::remove(path); }
+  std::string path;
+};
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void append_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::app);
+  out << bytes;
+}
+
+const std::string kToken1 = "<EMAIL_0123456789abcdef01>";
+const std::string kToken2 = "<PHONE_aaaaaaaaaaaaaaaaaa>";
+
+}  // namespace
+
+TEST_CASE("vault round trip and reopen", "[redaction][vault]") {
+  TempVault tmp;
+  {
+    auto vault = Vault::open(tmp.path, key(1));
+    REQUIRE(vault);
+    (*vault)->record(kToken1, PiiType::kEmail, "Jane@Example.com");
+    (*vault)->record(kToken2, PiiType::kPhone, "+1 555 123 4567");
+    (*vault)->record(kToken1, PiiType::kEmail, "Jane@Example.com");
+    CHECK((*vault)->size() == 2);
+    auto buffered = (*vault)->reveal(kToken1);
+    REQUIRE(buffered);
+    CHECK(buffered->value == "Jane@Example.com");
+    REQUIRE((*vault)->flush());
+  }
+  const std::string bytes = read_all(tmp.path);
+  CHECK(bytes.compare(0, 8, "CAVAULT\n") == 0);
+  CHECK(bytes.find("Jane@Example.com") == std::string::npos);  // encrypted at rest
+  CHECK((fs::status(tmp.path).permissions() & fs::perms::others_read) == fs::perms::none);
+
+  auto reopened = Vault::open(tmp.path, key(1));
+  REQUIRE(reopened);
+  CHECK((*reopened)->size() == 2);
+  auto value = (*reopened)->reveal(kToken2);
+  REQUIRE(value);
+  CHECK(value->type == PiiType::kPhone);
+  CHECK(value->value == "+1 555 123 4567");
+  auto unknown = (*reopened)->reveal("<EMAIL_ffffffffffffffffff>");
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().code == ErrorCode::kTokenUnknown);
+
+  // Known with the same value: nothing new is written.
+  (*reopened)->record(kToken1, PiiType::kEmail, "Jane@Example.com");
+  REQUIRE((*reopened)->flush());
+  CHECK(read_all(tmp.path) == bytes);
+}
+
+TEST_CASE("vault keys: wrong size, wrong key", "[redaction][vault]") {
+  TempVault tmp;
+  auto bad = Vault::open(tmp.path, std::vector<uint8_t>(16, 1));
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == ErrorCode::kBadKey);
+  {
+    auto vault = Vault::open(tmp.path, key(1));
+    REQUIRE(vault);
+    (*vault)->record(kToken1, PiiType::kEmail, "x@y.io");
+    REQUIRE((*vault)->flush());
+  }
+  auto wrong = Vault::open(tmp.path, key(2));
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error().code == ErrorCode::kCrypto);
+}
+
+TEST_CASE("a wrapped key that fails to open reads as a crypto error", "[redaction][vault]") {
+  TempVault tmp;
+  {
+    auto vault = Vault::open(tmp.path, key(1));
+    REQUIRE(vault);
+    (*vault)->record(kToken1, PiiType::kEmail, "x@y.io");
+    REQUIRE((*vault)->flush());
+  }
+  // Flip the last byte (inside the sealed value's tag).
+  std::string bytes = read_all(tmp.path);
+  bytes.back() = static_cast<char>(bytes.back() ^ 0x01);
+  std::ofstream(tmp.path, std::ios::binary | std::ios::trunc) << bytes;
+  auto vault = Vault::open(tmp.path, key(1));
+  REQUIRE(vault);
+  auto revealed = (*vault)->reveal(kToken1);
+  REQUIRE_FALSE(revealed);
+  CHECK(revealed.error().code == ErrorCode::kCrypto);
+}
+
+TEST_CASE("a torn last record is ignored and cut on the next append", "[redaction][vault]") {
+  TempVault tmp;
+  {
+    auto vault = Vault::open(tmp.path, key(1));
+    REQUIRE(vault);
+    (*vault)->record(kToken1, PiiType::kEmail, "x@y.io");
+    (*vault)->record(kToken2, PiiType::kPhone, "+15551234567");
+    REQUIRE((*vault)->flush());
+  }
+  const std::string whole = read_all(tmp.path);
+  // Cut the file in the middle of the second record.
+  fs::resize_file(tmp.path, whole.size() - 10);
+  {
+    auto vault = Vault::open(tmp.path, key(1));
+    REQUIRE(vault);
+    CHECK((*vault)->size() == 1);
+    CHECK((*vault)->reveal(kToken1));
+    CHECK((*vault)->reveal(kToken2).error().code == ErrorCode::kTokenUnknown);
+    (*vault)->record(kToken2, PiiType::kPhone, "+15551234567");
+    REQUIRE((*vault)->flush());
+  }
+  auto vault = Vault::open(tmp.path, key(1));
+  REQUIRE(vault);
+  CHECK((*vault)->size() == 2);
+  auto phone = (*vault)->reveal(kToken2);
+  REQUIRE(phone);
+  CHECK(phone->value == "+15551234567");
+}
+
+TEST_CASE("bad magic is corrupt; garbage in the middle is corrupt", "[redaction][vault]") {
+  TempVault tmp;
+  std::ofstream(tmp.path, std::ios::binary) << "NOTAVAULT and some more bytes to be long enough";
+  auto vault = Vault::open(tmp.path, key(1));
+  REQUIRE_FALSE(vault);
+  CHECK(vault.error().code == ErrorCode::kVaultCorrupt);
+
+  TempVault tmp2;
+  {
+    auto v = Vault::open(tmp2.path, key(1));
+    REQUIRE(v);
+  }
+  // A record whose body is malformed, followed by a good record.
+  std::string garbage("\x03\x00\x00\x00\x09xx", 7);
+  convaudit::redaction::internal::VaultRecord forget;
+  forget.kind = convaudit::redaction::internal::VaultRecordKind::kForget;
+  forget.token = kToken1;
+  append_bytes(tmp2.path, garbage + convaudit::redaction::internal::encode_vault_record(forget));
+  auto corrupt = Vault::open(tmp2.path, key(1));
+  REQUIRE_FALSE(corrupt);
+  CHECK(corrupt.error().code == ErrorCode::kVaultCorrupt);
+}
+
+TEST_CASE("collisions are reported, never merged", "[redaction][vault]") {
+  TempVault tmp;
+  {
+    auto vault = Vault::open(tmp.path, key(1));
+    REQUIRE(vault);
+    (*vault)->record(kToken1, PiiType::kEmail, "a@x.io");
+    (*vault)->record(kToken1, PiiType::kEmail, "b@x.io");
+    auto st = (*vault)->flush();
+    REQUIRE_FALSE(st);
+    CHECK(st.error().code == ErrorCode::kTokenCollision);
+    CHECK((*vault)->flush());  // reported once
+    CHECK((*vault)->reveal(kToken1)->value == "a@x.io");
+  }
+  // Against a stored entry, across instances.
+  auto vault = Vault::open(tmp.path, key(1));
+  REQUIRE(vault);
+  (*vault)->record(kToken1, PiiType::kEmail, "c@x.io");
+  auto st = (*vault)->flush();
+  REQUIRE_FALSE(st);
+  CHECK(st.error().code == ErrorCode::kTokenCollision);
+  CHECK((*vault)->reveal(kToken1)->value == "a@x.io");
+}
+
+TEST_CASE("two vault instances appending to one file", "[redaction][vault]") {
+  TempVault tmp;
+  auto a = Vault::open(tmp.path, key(1));
+  auto b = Vault::open(tmp.path, key(1));
+  REQUIRE(a);
+  REQUIRE(b);
+  (*a)->record(kToken1, PiiType::kEmail, "x@y.io");
+  (*b)->record(kToken2, PiiType::kPhone, "+15551234567");
+  (*b)->record(kToken1, PiiType::kEmail, "other@y.io");
+  REQUIRE((*a)->flush());
+  auto st = (*b)->flush();  // sees a's record first: its kToken1 collides
+  REQUIRE_FALSE(st);
+  CHECK(st.error().code == ErrorCode::kTokenCollision);
+  auto c = Vault::open(tmp.path, key(1));
+  REQUIRE(c);
+  CHECK((*c)->size() == 2);
+  CHECK((*c)->reveal(kToken1)->value == "x@y.io");
+  CHECK((*c)->reveal(kToken2)->value == "+15551234567");
+}
+
+TEST_CASE("a forget record erases the subject", "[redaction][vault]") {
+  TempVault tmp;
+  {
+    auto vault = Vault::open(tmp.path, key(1));
+    REQUIRE(vault);
+    (*vault)->record(kToken1, PiiType::kEmail, "x@y.io");
+    (*vault)->record(kToken2, PiiType::kPhone, "+15551234567");
+    REQUIRE((*vault)->flush());
+  }
+  convaudit::redaction::internal::VaultRecord forget;
+  forget.kind = convaudit::redaction::internal::VaultRecordKind::kForget;
+  forget.token = kToken1;
+  forget.erased_at_ns = 1'700'000'000'000'000'000;
+  append_bytes(tmp.path, convaudit::redaction::internal::encode_vault_record(forget));
+  auto vault = Vault::open(tmp.path, key(1));
+  REQUIRE(vault);
+  auto erased = (*vault)->reveal(kToken1);
+  REQUIRE_FALSE(erased);
+  CHECK(erased.error().code == ErrorCode::kSubjectErased);
+  CHECK((*vault)->reveal(kToken2));
+  // Seen again later: not stored again.
+  const auto size_before = fs::file_size(tmp.path);
+  (*vault)->record(kToken1, PiiType::kEmail, "x@y.io");
+  REQUIRE((*vault)->flush());
+  CHECK(fs::file_size(tmp.path) == size_before);
+}
+
+TEST_CASE("record() from many threads", "[redaction][vault]") {
+  TempVault tmp;
+  auto vault = Vault::open(tmp.path, key(1));
+  REQUIRE(vault);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&vault] {
+      for (int i = 0; i < 200; ++i) {
+        char token[32];
+        std::snprintf(token, sizeof token, "<IP_%018x>", i);
+        (*vault)->record(token, PiiType::kIpAddress, "10.0.0." + std::to_string(i));
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  CHECK((*vault)->size() == 200);
+  REQUIRE((*vault)->flush());
+  auto reopened = Vault::open(tmp.path, key(1));
+  REQUIRE(reopened);
+  CHECK((*reopened)->size() == 200);
+  CHECK((*reopened)->reveal("<IP_0000000000000000c7>")->value == "10.0.0.199");
+}
