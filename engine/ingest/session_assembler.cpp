@@ -19,7 +19,9 @@ void SessionAssembler::add(core::Message message) {
 std::vector<core::Conversation> SessionAssembler::take_conversations() {
   std::vector<core::Conversation> out;
   out.reserve(sessions_.size());
-  for (auto& [session_id, pending] : sessions_) {
+  for (auto& entry : sessions_) {
+    const std::string& session_id = entry.first;
+    Pending& pending = entry.second;
     std::vector<size_t> index(pending.messages.size());
     std::iota(index.begin(), index.end(), size_t{0});
     std::sort(index.begin(), index.end(), [&](size_t a, size_t b) {
