@@ -55,13 +55,11 @@ local ATTACK = any_of({
   [[\b(list|export|dump|give\s+me)\b.{0,30}\b(all|every|entire)\b.{0,30}\b(customers?|users?|accounts?|e-?mails?|database)\b]],
   [[\b(other|another)\s+(users?|customers?)'?s?\b]],
   [[\b(i\s+am|i'?m|this\s+is)\s+(the\s+)?(ceo|cfo|police|it\s+department|security\s+team)\b]],
-  [[\b(hack|steal|bomb|malware|exploit)\b]],
+  [[\b(hack|steal|bomb|malware|exploit|break\s+into|someone\s+else'?s)\b]],
+  [[\b(pretend|imagine|role[- ]?play)\b.{0,60}\b(no|without)\s+(any\s+)?(rules|restrictions|filters)\b]],
+  [[\b(decode|base64)\b.{0,60}\b(do\s+what\s+it\s+says|follow|execute)\b]],
 })
 
-local function is_unhelpful(text)
-  local t = trim(text)
-  return length(t) <= 200 and re.test(t, UNHELPFUL) and not re.test(t, CONTENT)
-end
 
 local CLARIFY = any_of({
   [[\b(could|can|would)\s+you\s+(please\s+)?(clarify|rephrase|elaborate|explain\s+what\s+you\s+mean|be\s+more\s+specific|provide\s+more\s+(details?|information|context)|give\s+me\s+more\s+(details?|information|context)|tell\s+me\s+more)\b]],
@@ -72,6 +70,13 @@ local CLARIFY = any_of({
   [[\bcan\s+you\s+say\s+(that|it)\s+(again|differently|another\s+way)\b]],
   [[\bplease\s+(clarify|rephrase|specify|be\s+more\s+specific)\b]],
 })
+
+local function is_unhelpful(text)
+  local t = trim(text)
+  -- A clarifying question is not a deflection (clarification loops are counted on their own).
+  return length(t) <= 200 and re.test(t, UNHELPFUL) and not re.test(t, CONTENT) and
+      not re.test(t, CLARIFY)
+end
 
 local FRUSTRATION = any_of({
   [[\b(useless|pointless|ridiculous|terrible|awful|waste\s+of\s+(my\s+)?time|not\s+helpful|unhelpful|you'?re\s+not\s+(helping|listening)|this\s+(doesn'?t|does\s+not)\s+help)\b]],
