@@ -80,13 +80,16 @@ Result<std::string> session_id_of(const json& session) {
     return fail(ErrorCode::kMissingField,
                 "session has no id (session_id, conversation_id, session, thread_id or id)");
   }
-  if (id->is_string() && !id->get_ref<const std::string&>().empty()) {
+  if (id->is_string()) {
+    if (id->get_ref<const std::string&>().empty()) {
+      return fail(ErrorCode::kMissingField, "session id field '" + key + "' is empty");
+    }
     return id->get<std::string>();
   }
   if (id->is_number_integer()) {
     return id->dump();
   }
-  return fail(ErrorCode::kBadField, "session id field '" + key + "' is not a non-empty string");
+  return fail(ErrorCode::kBadField, "session id field '" + key + "' is not a string");
 }
 
 }  // namespace
