@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <initializer_list>
+#include <iterator>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -271,7 +272,9 @@ void find_phones(std::string_view text, size_t begin, size_t end, size_t order,
     size_t first = seg_first;
     while (first <= seg_last) {
       bool found = false;
-      for (size_t last = seg_last + 1; last-- > first;) {
+      // A phone has at most 7 groups; the bound keeps hostile digit runs linear.
+      const size_t last_max = std::min(seg_last, first + 6);
+      for (size_t last = last_max + 1; last-- > first;) {
         const bool with_plus = plus && first == 0;
         if (!phone_shape_ok(text, groups, first, last, with_plus)) {
           continue;
@@ -534,16 +537,22 @@ std::vector<PiiSpan> PiiDetector::detect(std::string_view text) const {
                      }
                      return a.order < b.order;
                    });
+  // Non-overlapping intervals keyed by begin: an overlap check is one lookup.
+  std::map<size_t, size_t> taken;
+  auto overlaps_taken = [&taken](size_t begin, size_t end) {
+    auto next = taken.lower_bound(begin);
+    if (next != taken.end() && next->first < end) {
+      return true;
+    }
+    return next != taken.begin() && std::prev(next)->second > begin;
+  };
+  for (const match::MatchSpan& t : tokens) {
+    taken.emplace(t.begin, t.end);
+  }
   std::vector<PiiSpan> accepted;
-  auto overlaps = [](size_t b1, size_t e1, size_t b2, size_t e2) { return b1 < e2 && b2 < e1; };
   for (Candidate& c : candidates) {
-    const bool taken = std::any_of(accepted.begin(), accepted.end(), [&](const PiiSpan& s) {
-      return overlaps(s.begin, s.end, c.span.begin, c.span.end);
-    });
-    const bool in_token = std::any_of(tokens.begin(), tokens.end(), [&](match::MatchSpan t) {
-      return overlaps(t.begin, t.end, c.span.begin, c.span.end);
-    });
-    if (!taken && !in_token) {
+    if (!overlaps_taken(c.span.begin, c.span.end)) {
+      taken.emplace(c.span.begin, c.span.end);
       accepted.push_back(std::move(c.span));
     }
   }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/core/result.h"
+
 #include "redaction/pii_type.h"
 
 namespace convaudit::redaction {

@@ -7,13 +7,13 @@
 namespace convaudit::redaction {
 
 enum class PiiType {
-  kEmail,       // EMAIL
-  kPhone,       // PHONE
-  kCard,        // CARD   (payment card, Luhn-checked)
-  kSsn,         // SSN    (US social security number)
-  kIban,        // IBAN   (mod-97 checked)
-  kIpAddress,   // IP     (IPv4; IPv6 later)
-  kSecret,      // SECRET (API keys, tokens)
+  kEmail,           // EMAIL
+  kPhone,           // PHONE
+  kCard,            // CARD   (payment card, Luhn-checked)
+  kSsn,             // SSN    (US social security number)
+  kIban,            // IBAN   (mod-97 checked)
+  kIpAddress,       // IP     (IPv4; IPv6 later)
+  kSecret,          // SECRET (API keys, tokens)
   kUrlCredentials,  // URLCRED
   kDateOfBirth,     // DOB
   kCryptoWallet,    // WALLET

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/core/message.h"
+
 #include "redaction/pii_type.h"
 
 namespace convaudit::redaction {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/core/message.h"
+
 #include "redaction/mapping_sink.h"
 #include "redaction/pii_detector.h"
 #include "redaction/pseudonymizer.h"

@@ -10,14 +10,15 @@
 #include <vector>
 
 #include "engine/core/result.h"
+
 #include "redaction/vault.h"
 
 namespace convaudit::redaction {
 
 struct RevealRequest {
   std::string token;
-  std::string reason;           // required, non-empty
-  std::string who;              // the operator, e.g. from $USER
+  std::string reason;  // required, non-empty
+  std::string who;     // the operator, e.g. from $USER
   std::string vault_path;
   std::vector<uint8_t> vault_key;
 };

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/core/result.h"
+
 #include "redaction/mapping_sink.h"
 #include "redaction/pii_type.h"
 
@@ -32,7 +33,8 @@ struct RevealedValue {
 class Vault : public MappingSink {
  public:
   // Opens (creating if absent) the vault at `path` and indexes its tokens. Error kBadKey for a
-  // key that is not 32 bytes, kVaultCorrupt for a file that is not a vault, kIo.
+  // key that is not 32 bytes, kCrypto for a key that is not this vault's (header key check),
+  // kVaultCorrupt for a file that is not a vault, kIo.
   static Result<std::unique_ptr<Vault>> open(const std::string& path,
                                              std::vector<uint8_t> vault_key);
   ~Vault() override;

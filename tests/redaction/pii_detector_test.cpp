@@ -202,3 +202,16 @@ TEST_CASE("several types in one text, sorted by offset", "[redaction][detector]"
   CHECK(describe("Me: a@b.io, 4111111111111111, 8.8.4.4") ==
         Found{"EMAIL:a@b.io", "CARD:4111111111111111", "IP:8.8.4.4"});
 }
+
+TEST_CASE("hostile input stays fast and finds what it should", "[redaction][detector]") {
+  std::string digits;
+  for (int i = 0; i < 20000; ++i) {
+    digits += "1 ";
+  }
+  CHECK(describe(digits).empty());
+  std::string many;
+  for (int i = 0; i < 2000; ++i) {
+    many += "u" + std::to_string(i) + "@x.io ";
+  }
+  CHECK(describe(many).size() == 2000);
+}
