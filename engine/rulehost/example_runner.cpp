@@ -9,6 +9,7 @@ namespace convaudit::rulehost {
 
 namespace {
 
+constexpr size_t kExampleTextBytes = 80;
 constexpr int64_t kExampleStartNs = 1'767'225'600'000'000'000;  // 2026-01-01T00:00:00Z
 
 core::Conversation example_conversation(const RuleExample& example) {
@@ -78,6 +79,19 @@ Result<std::vector<ExampleResult>> run_examples(const std::shared_ptr<const Rule
         break;
       }
       result.passed = result.fired == result.expected && result.error.empty();
+      const std::vector<core::Message>& messages = conversation.conversation().messages;
+      if (!messages.empty()) {
+        result.text = excerpt_around(messages.front().text, 0, 0, kExampleTextBytes);
+      }
+      const SignatureIndex& index = rules->signatures();
+      for (size_t m = 0; m < messages.size(); ++m) {
+        for (size_t position : index.match(messages[m].text, messages[m].role)) {
+          const std::string& id = index.signatures()[position].id;
+          if (id != rule.id) {
+            result.other_signatures.push_back(id + "@" + std::to_string(m));
+          }
+        }
+      }
     }
   }
   return results;

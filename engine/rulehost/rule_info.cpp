@@ -46,25 +46,73 @@ std::string_view field_type_name(FieldType type) {
   return "string";
 }
 
+std::string_view field_scope_name(FieldScope scope) {
+  switch (scope) {
+    case FieldScope::kAll:
+      return "rule, signature";
+    case FieldScope::kRule:
+      return "rule";
+    case FieldScope::kSignature:
+      return "signature";
+  }
+  return "rule, signature";
+}
+
+bool field_applies(const RuleField& field, RuleKind kind) {
+  switch (field.scope) {
+    case FieldScope::kAll:
+      return true;
+    case FieldScope::kRule:
+      return kind != RuleKind::kSignature;
+    case FieldScope::kSignature:
+      return kind == RuleKind::kSignature;
+  }
+  return true;
+}
+
 const std::vector<RuleField>& rule_fields() {
   static const std::vector<RuleField> fields = {
       {"id", FieldType::kString, true,
-       "Unique rule id, dotted lower snake: security.prompt_injection.ignore_previous"},
-      {"version", FieldType::kString, true, "Rule version, e.g. \"1.0.0\""},
-      {"kind", FieldType::kString, false, "detector (default) | scorer | metric"},
+       "Unique rule id, dotted lower snake: security.prompt_injection.ignore_previous",
+       FieldScope::kAll},
+      {"version", FieldType::kString, true, "Rule version, e.g. \"1.0.0\"", FieldScope::kAll},
+      {"kind", FieldType::kString, false,
+       "detector (default) | scorer | metric (signature{} declares signatures)", FieldScope::kRule},
       {"category", FieldType::kString, true,
-       "security | quality | business | operations | compliance | ..."},
+       "security | quality | business | operations | compliance | ...", FieldScope::kAll},
       {"severity", FieldType::kString, false,
-       "info | low | medium | high | critical; required for detectors (others default info)"},
-      {"description", FieldType::kString, true, "What the rule looks for, one sentence"},
-      {"references", FieldType::kStringList, false, "Links or documents behind the rule"},
-      {"tags", FieldType::kStringList, false, "Free-form labels"},
+       "info | low | medium | high | critical; required for detectors and signatures (others "
+       "default info)",
+       FieldScope::kAll},
+      {"type", FieldType::kString, false,
+       "Finding type of a signature's findings, e.g. jailbreak (default: the id)",
+       FieldScope::kSignature},
+      {"description", FieldType::kString, true, "What the rule looks for, one sentence",
+       FieldScope::kAll},
+      {"references", FieldType::kStringList, false, "Links or documents behind the rule",
+       FieldScope::kAll},
+      {"tags", FieldType::kStringList, false, "Free-form labels", FieldScope::kAll},
+      {"patterns", FieldType::kStringList, true,
+       "RE2 patterns (linear time; (?i) for case-insensitive); the message hits when any matches",
+       FieldScope::kSignature},
+      {"roles", FieldType::kStringList, false,
+       "Roles whose messages are scanned: user, assistant, system, tool, other (default: user "
+       "and tool)",
+       FieldScope::kSignature},
       {"examples", FieldType::kExampleList, false,
-       "{ text = ..., role = \"user\", metadata = {...}, expect = true } or "
-       "{ conversation = { {role = ..., text = ...}, ... }, expect = false }"},
-      {"on_message", FieldType::kFunction, false, "function(msg, ctx), called per message"},
+       "Must fire: \"text of a user message\", or { text = ..., role = \"user\", metadata = "
+       "{...}, expect = true } or { conversation = { {role = ..., text = ...}, ... }, expect = "
+       "false }",
+       FieldScope::kAll},
+      {"negatives", FieldType::kExampleList, false,
+       "Must not fire: examples as above, without expect", FieldScope::kAll},
+      {"on_message", FieldType::kFunction, false,
+       "function(msg, ctx), called per message (msg.signatures: ids of the signatures that hit "
+       "it)",
+       FieldScope::kRule},
       {"on_conversation", FieldType::kFunction, false,
-       "function(conv, ctx), called once per conversation (at least one handler is required)"},
+       "function(conv, ctx), called once per conversation (at least one handler is required)",
+       FieldScope::kRule},
   };
   return fields;
 }

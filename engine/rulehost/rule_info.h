@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/error.h"
+#include "engine/core/message.h"
 #include "engine/core/severity.h"
 
 namespace convaudit::rulehost {
@@ -37,6 +38,8 @@ struct RuleExample {
   int64_t line = 0;  // line of the example in the rule file, when known
 };
 
+// Declared by rule{...} (detectors, scorers, metrics) or by signature{...} (kind kSignature: data
+// only, no handlers; see signature_index.h).
 struct RuleInfo {
   std::string id;       // dotted lower snake, e.g. security.prompt_injection.ignore_previous
   std::string version;  // e.g. "1.0.0"
@@ -46,15 +49,25 @@ struct RuleInfo {
   std::string description;
   std::vector<std::string> references;
   std::vector<std::string> tags;
+  // `examples` (must fire) then `negatives` (must not; expect = false). A plain string is a
+  // one-message example: the text of a user message (for a signature, of its first role).
   std::vector<RuleExample> examples;
+  // Signatures only.
+  std::vector<std::string> patterns;  // RE2 syntax; a message hits when any pattern matches
+  std::vector<core::Role> roles;      // roles scanned; empty in rule{}, default user and tool
+  std::string type;                   // finding type; defaults to the id
   bool has_on_message = false;
   bool has_on_conversation = false;
   SourceLocation where;  // file (as the pack names it, e.g. builtin/security/x.lua) and line
 };
 
-// The rule{} metadata schema: one table drives validation, `rules check` and docs/rule-api.md.
+// The rule{} / signature{} metadata schema: one table drives validation, `rules check` and
+// docs/rule-api.md.
 enum class FieldType { kString, kStringList, kExampleList, kFunction };
-std::string_view field_type_name(FieldType type);  // "string", "list of strings", ...
+// Which declaration accepts a field: both, rule{} only or signature{} only.
+enum class FieldScope { kAll, kRule, kSignature };
+std::string_view field_scope_name(FieldScope scope);  // "rule, signature", "rule", "signature"
+std::string_view field_type_name(FieldType type);     // "string", "list of strings", ...
 
 struct RuleField {
   std::string_view name;
@@ -63,12 +76,17 @@ struct RuleField {
   // enforces on its own (see help).
   bool required = false;
   std::string_view help;
+  // Required applies within the scope: `patterns` is required in every signature{}.
+  FieldScope scope = FieldScope::kAll;
 };
 
-// Every field rule{} accepts, in documentation order. A key not listed here is a warning.
+// Every field rule{} or signature{} accepts, in documentation order. A key not listed here, or
+// listed for the other declaration only, is a named warning.
 const std::vector<RuleField>& rule_fields();
 // The field named `name`, or nullptr.
 const RuleField* find_rule_field(std::string_view name);
+// Whether `field` belongs in a declaration of `kind` (signature{} for kSignature, else rule{}).
+bool field_applies(const RuleField& field, RuleKind kind);
 
 // Dotted lower snake with at least two parts: ^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$
 bool is_valid_rule_id(std::string_view id);

@@ -1,6 +1,7 @@
 #include "engine/rulehost/rule_runner.h"
 
 #include <algorithm>
+#include <array>
 #include <set>
 #include <utility>
 
@@ -34,8 +35,21 @@ struct ActiveRule {
 struct RuleRunner::Impl {
   std::shared_ptr<const RuleSet> rules;
   std::unique_ptr<internal::LuaVm> vm;
-  std::vector<ActiveRule> active;
+  std::vector<ActiveRule> active;  // Lua rules (detectors, scorers, metrics)
   RuleErrorLog errors;
+
+  // Signatures: positions in rules->signatures() this runner reports (the others still feed
+  // msg.signatures), their costs, and the per-message hit ids of the current conversation.
+  const SignatureIndex* index = nullptr;
+  std::vector<size_t> signature_positions;
+  std::vector<RuleCost> signature_costs;  // parallel to signature_positions
+  std::vector<int> reported_slot;         // index position -> slot in signature_positions, or -1
+  std::array<uint64_t, 5> scanned_by_role{};  // messages matched against the set, per role
+  uint64_t signature_cpu_ns = 0;
+  std::vector<std::vector<std::string>> hits;
+
+  void run_signatures(const redaction::RedactedConversation& conversation,
+                      ConversationResult& result);
   // The conversation being run, to re-enter it after the state is rebuilt.
   const redaction::RedactedConversation* current = nullptr;
 
@@ -83,7 +97,7 @@ Status RuleRunner::Impl::start_vm() {
     }
   }
   if (current != nullptr) {
-    vm->begin_conversation(current->conversation(), current->pii());
+    vm->begin_conversation(current->conversation(), current->pii(), &hits);
   }
   return ok_status();
 }
@@ -132,6 +146,47 @@ void RuleRunner::Impl::invoke(ActiveRule& rule, internal::HandlerRef handler, in
   }
 }
 
+void RuleRunner::Impl::run_signatures(const redaction::RedactedConversation& conversation,
+                                      ConversationResult& result) {
+  const std::vector<core::Message>& messages = conversation.conversation().messages;
+  hits.assign(messages.size(), {});
+  if (index->pattern_count() == 0 || (signature_positions.empty() && active.empty())) {
+    return;
+  }
+  const std::vector<RuleInfo>& signatures = index->signatures();
+  const uint64_t start_ns = thread_cpu_ns();
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const core::Message& message = messages[i];
+    if (!index->any_scans(message.role)) {
+      continue;
+    }
+    ++scanned_by_role[static_cast<size_t>(message.role)];
+    for (size_t position : index->match(message.text, message.role)) {
+      const RuleInfo& signature = signatures[position];
+      hits[i].push_back(signature.id);
+      const int slot = reported_slot[position];
+      if (slot < 0) {
+        continue;
+      }
+      Finding& finding = result.findings.emplace_back();
+      finding.session_id = conversation.conversation().session_id;
+      finding.message_index = static_cast<int64_t>(i);
+      finding.rule_id = signature.id;
+      finding.category = signature.category;
+      finding.type = signature.type.empty() ? signature.id : signature.type;
+      finding.severity = signature.severity;
+      size_t begin = 0;
+      size_t end = 0;
+      if (!index->first_span(position, message.text, begin, end)) {
+        begin = end = 0;
+      }
+      finding.excerpt = excerpt_around(message.text, begin, end);
+      ++signature_costs[static_cast<size_t>(slot)].matches;
+    }
+  }
+  signature_cpu_ns += thread_cpu_ns() - start_ns;
+}
+
 RuleRunner::RuleRunner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 RuleRunner::~RuleRunner() = default;
 
@@ -148,8 +203,18 @@ Result<std::unique_ptr<RuleRunner>> RuleRunner::create(std::shared_ptr<const Rul
   auto impl = std::make_unique<Impl>();
   impl->rules = std::move(rules);
   const std::set<std::string> wanted(rule_ids.begin(), rule_ids.end());
+  impl->index = &impl->rules->signatures();
+  const std::vector<RuleInfo>& signatures = impl->index->signatures();
+  impl->reported_slot.assign(signatures.size(), -1);
+  for (size_t position = 0; position < signatures.size(); ++position) {
+    if (wanted.count(signatures[position].id) != 0) {
+      impl->reported_slot[position] = static_cast<int>(impl->signature_positions.size());
+      impl->signature_positions.push_back(position);
+      impl->signature_costs.emplace_back().rule_id = signatures[position].id;
+    }
+  }
   for (const RuleInfo& rule : impl->rules->rules()) {
-    if (wanted.count(rule.id) != 0) {
+    if (rule.kind != RuleKind::kSignature && wanted.count(rule.id) != 0) {
       ActiveRule& active = impl->active.emplace_back();
       active.info = &rule;
       active.cost.rule_id = rule.id;
@@ -164,11 +229,12 @@ Result<std::unique_ptr<RuleRunner>> RuleRunner::create(std::shared_ptr<const Rul
 ConversationResult RuleRunner::run(const redaction::RedactedConversation& conversation) {
   ConversationResult result;
   Impl& impl = *impl_;
-  if (impl.vm == nullptr) {  // the state could not be rebuilt; every rule is quarantined
+  impl.run_signatures(conversation, result);  // first, so handlers see msg.signatures
+  if (impl.vm == nullptr) {  // the state could not be rebuilt; every Lua rule is quarantined
     return result;
   }
   impl.current = &conversation;
-  impl.vm->begin_conversation(conversation.conversation(), conversation.pii());
+  impl.vm->begin_conversation(conversation.conversation(), conversation.pii(), &impl.hits);
   const auto messages = static_cast<int64_t>(conversation.conversation().messages.size());
   for (ActiveRule& rule : impl.active) {
     for (int64_t i = 0; i < messages && rule.on_message != 0 && !rule.cost.quarantined; ++i) {
@@ -193,6 +259,28 @@ std::vector<RuleCost> RuleRunner::costs() const {
   std::vector<RuleCost> costs;
   for (const ActiveRule& rule : impl_->active) {
     costs.push_back(rule.cost);
+  }
+  // A signature's calls are the messages of its roles matched against the set; the set's CPU
+  // time is shared among the reported signatures in proportion to their calls.
+  const Impl& impl = *impl_;
+  uint64_t total_calls = 0;
+  std::vector<RuleCost> signature_costs = impl.signature_costs;
+  for (size_t slot = 0; slot < signature_costs.size(); ++slot) {
+    RuleCost& cost = signature_costs[slot];
+    for (size_t role = 0; role < impl.scanned_by_role.size(); ++role) {
+      if (impl.index->scans(impl.signature_positions[slot], static_cast<core::Role>(role))) {
+        cost.calls += impl.scanned_by_role[role];
+      }
+    }
+    total_calls += cost.calls;
+  }
+  for (RuleCost& cost : signature_costs) {
+    if (total_calls > 0) {
+      cost.cpu_ns =
+          static_cast<uint64_t>(static_cast<double>(impl.signature_cpu_ns) *
+                                static_cast<double>(cost.calls) / static_cast<double>(total_calls));
+    }
+    costs.push_back(std::move(cost));
   }
   std::sort(costs.begin(), costs.end(),
             [](const RuleCost& a, const RuleCost& b) { return a.rule_id < b.rule_id; });

@@ -2,10 +2,28 @@
 // RuleRunner: evaluates a RuleSet over redacted conversations. One per worker thread (it owns a
 // Lua state); not thread-safe. Rules see only redacted text.
 //
-// For each conversation: every active rule's on_message(msg, ctx) for each message, then its
-// on_conversation(conv, ctx). A handler that errors, exceeds its instruction or memory budget or
+// For each conversation: first the signatures (RuleSet::signatures()): each message whose role
+// some signature scans is matched ONCE against the whole set, and every active signature that
+// hits emits a Finding (its category, type, severity; rule_id = the signature id; excerpt = a
+// window of the redacted text around the first match). Then every active Lua rule's
+// on_message(msg, ctx) for each message, then its on_conversation(conv, ctx).
+//
+// Detectors see the signature hits in the message view: `msg.signatures` is a read-only list of
+// the ids (ascending) of the signatures that hit that message, e.g.
+//   for _, id in ipairs(msg.signatures) do if id == "security.signature.dan_persona" then ... end
+//   end
+// (also in on_conversation through conv.messages[i].signatures). Every signature of the set
+// feeds msg.signatures, even in a runner made for a subset of rule ids.
+//
+// Costs: a signature's calls are the messages it scanned, its matches the findings it emitted,
+// and its cpu_ns a share of the set's matching time.
+//
+// A handler that errors, exceeds its instruction or memory budget or
 // calls a blocked function is stopped, logged to the RuleErrorLog with file and line, and the
-// other rules go on; a rule that trips a budget `quarantine_after` times is not called again.
+// other rules go on; a rule that trips a budget `quarantine_after` times is not called again. A
+// handler that errors, exceeds its instruction or memory budget or calls a blocked function is
+// stopped, logged to the RuleErrorLog with file and line, and the other rules go on; a rule that
+// trips a budget `quarantine_after` times is not called again.
 
 #include <cstdint>
 #include <memory>

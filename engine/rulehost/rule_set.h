@@ -2,13 +2,16 @@
 // RuleSet: the declared, layered, checked rules of one or more packs.
 //
 // Phases: RuleSet::load(files) runs each file in a sandbox in declare mode (a file can only call
-// rule{...} and signature{...}), validates metadata against the schema, applies layering (a rule
-// from a later pack replaces the same id from an earlier pack; `disable = {...}` in a later pack
-// removes ids), and is then immutable and safe to share between worker threads. Each worker
-// makes its own RuleRunner from it.
+// rule{...}, signature{...} and disable{...}), validates metadata against the schema, applies
+// layering (a rule from a later pack replaces the same id from an earlier pack;
+// `disable{ "rule.id", ... }` in a pack removes those ids declared by earlier packs, before the
+// pack's own rules are added, so the pack may also declare the id anew), compiles every active
+// signature into one SignatureIndex, and is then immutable and safe to share between worker
+// threads. Each worker makes its own RuleRunner from it.
 //
 // Load problems are diagnostics (file:line, code, rule id): errors make load() fail (syntax,
-// schema, duplicate id within one pack, bad pattern); warnings (unknown key) do not.
+// schema, duplicate id within one pack, bad pattern: kBadPattern at the signature's file:line);
+// warnings (unknown key, disabling an id no earlier pack declares) do not.
 
 #include <cstdint>
 #include <memory>
@@ -19,6 +22,7 @@
 #include "engine/core/result.h"
 #include "engine/rulehost/rule_info.h"
 #include "engine/rulehost/rule_pack_loader.h"
+#include "engine/rulehost/signature_index.h"
 
 namespace convaudit::rulehost {
 
@@ -41,13 +45,20 @@ class RuleSet {
                                                      const RuleLimits& limits,
                                                      LoadDiagnostics* diagnostics = nullptr);
 
-  const std::vector<RuleInfo>& rules() const { return rules_; }  // active, sorted by id
+  // Active rules and signatures, sorted by id; disabled and overridden ones are not listed.
+  const std::vector<RuleInfo>& rules() const { return rules_; }
   const std::vector<RuleSourceFile>& files() const { return files_; }
   const RuleLimits& limits() const { return limits_; }
+  // The active signatures compiled into one matcher (empty when there are none).
+  const SignatureIndex& signatures() const { return *signatures_; }
+  // Rules switched off by disable{}: where.rule_id is the id, file:line the disable{} call.
+  const std::vector<SourceLocation>& disabled() const { return disabled_; }
 
  private:
   RuleSet() = default;
   std::vector<RuleInfo> rules_;
+  std::unique_ptr<const SignatureIndex> signatures_;
+  std::vector<SourceLocation> disabled_;
   std::vector<RuleSourceFile> files_;
   RuleLimits limits_;
 };

@@ -448,6 +448,8 @@ int entry_build_sandbox(lua_State* lua) noexcept {
     set_blocked(lua, env, name, name);
   }
   set_function(lua, env, "rule", lua_rule);
+  set_function(lua, env, "signature", lua_signature);
+  set_function(lua, env, "disable", lua_disable);
 
   // string: no Lua patterns (not linear time: use re.*), no dump, rep capped.
   for (const char* name : {"find", "match", "gmatch", "gsub"}) {
@@ -727,10 +729,12 @@ Result<FileDeclarations> LuaVm::load(const RuleSourceFile& file) {
 }
 
 void LuaVm::begin_conversation(const core::Conversation& conversation,
-                               const std::vector<std::vector<redaction::PiiMention>>& pii) {
+                               const std::vector<std::vector<redaction::PiiMention>>& pii,
+                               const std::vector<std::vector<std::string>>* signature_hits) {
   end_conversation();
   state_->conversation = &conversation;
   state_->pii = &pii;
+  state_->signature_hits = signature_hits;
 }
 
 void LuaVm::end_conversation() {
@@ -740,6 +744,7 @@ void LuaVm::end_conversation() {
   }
   vm.conversation = nullptr;
   vm.pii = nullptr;
+  vm.signature_hits = nullptr;
 }
 
 std::optional<CallFailure> LuaVm::call(HandlerRef handler, const RuleInfo& rule,

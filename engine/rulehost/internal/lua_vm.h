@@ -15,9 +15,9 @@
 // caught by the rule's own pcall/xpcall (the sandbox versions re-raise them); anything else is
 // kRuleRuntime. Each failure carries the rule file and the line where it was raised.
 //
-// Two modes, as in redis functions: load() runs a file's top level, where `rule{...}` declares
-// rules; call() runs one declared handler with read-only views and a `ctx` that records into a
-// ConversationResult.
+// Two modes, as in redis functions: load() runs a file's top level, where `rule{...}` and
+// `signature{...}` declare rules and `disable{...}` switches off earlier packs' rules; call() runs
+// one declared handler with read-only views and a `ctx` that records into a ConversationResult.
 
 #include <cstdint>
 #include <memory>
@@ -50,6 +50,8 @@ struct DeclaredRule {
 // What one file declared. Schema problems are listed here; the file itself ran.
 struct FileDeclarations {
   std::vector<DeclaredRule> rules;
+  // disable{...}: each id, with the file and line of the call (where.rule_id = the id).
+  std::vector<SourceLocation> disabled;
   std::vector<Error> errors;
   std::vector<Error> warnings;
 };
@@ -77,8 +79,11 @@ class LuaVm {
   Result<FileDeclarations> load(const RuleSourceFile& file);
 
   // Sets the conversation the next call()s see. Both must outlive end_conversation().
+  // `signature_hits`, when given, has one entry per message: the ids of the signatures that hit
+  // it (msg.signatures in the views).
   void begin_conversation(const core::Conversation& conversation,
-                          const std::vector<std::vector<redaction::PiiMention>>& pii);
+                          const std::vector<std::vector<redaction::PiiMention>>& pii,
+                          const std::vector<std::vector<std::string>>* signature_hits = nullptr);
   void end_conversation();
 
   // Runs `handler` of `rule`: on_message for message `message_index`, or on_conversation when

@@ -1,7 +1,9 @@
-// Declare mode: rule{...} reads one declaration against the schema in rule_info.h and records
-// it (or its problems) in VmState::declarations. Lua values are read with raw accesses only, so
+// Declare mode: rule{...} and signature{...} read one declaration against the schema in
+// rule_info.h and record it (or its problems) in VmState::declarations; disable{...} records
+// rule ids a later pack switches off. Lua values are read with raw accesses only, so
 // no rule code runs while a declaration is read.
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -200,6 +202,57 @@ void read_example(lua_State* lua, VmState* vm, DeclaredRule& rule, int table) {
   lua_pop(lua, 1);
 }
 
+// The list of strings at `value` into `list`; a non-string item is an error of `field`.
+void read_string_list(lua_State* lua, VmState* vm, DeclaredRule& rule, int value,
+                      std::string_view field, std::vector<std::string>& list) {
+  const size_t count = lua_rawlen(lua, value);
+  for (size_t i = 1; i <= count; ++i) {
+    if (lua_rawgeti(lua, value, static_cast<lua_Integer>(i)) == LUA_TSTRING) {
+      list.emplace_back(view_of(lua, -1));
+    } else {
+      add_problem(vm, Problem::kError, rule, field, "must be a list of strings");
+    }
+    lua_pop(lua, 1);
+  }
+}
+
+// examples / negatives: each item a table (see read_example) or a string, the text of one
+// message of the rule's first role (user when the rule names none).
+void read_examples(lua_State* lua, VmState* vm, DeclaredRule& rule, int value,
+                   std::string_view field) {
+  const bool negatives = field == "negatives";
+  const size_t count = lua_rawlen(lua, value);
+  for (size_t i = 1; i <= count; ++i) {
+    const int type = lua_rawgeti(lua, value, static_cast<lua_Integer>(i));
+    if (type == LUA_TTABLE) {
+      const size_t before = rule.info.examples.size();
+      if (negatives) {
+        lua_pushliteral(lua, "expect");
+        if (lua_rawget(lua, -2) != LUA_TNIL) {
+          add_problem(vm, Problem::kError, rule, field, "negatives take no expect (always false)");
+        }
+        lua_pop(lua, 1);
+      }
+      read_example(lua, vm, rule, lua_gettop(lua));
+      if (negatives && rule.info.examples.size() > before) {
+        rule.info.examples.back().expect = false;
+      }
+    } else if (type == LUA_TSTRING) {
+      RuleExample& example = rule.info.examples.emplace_back();
+      example.line = rule.info.where.line;
+      example.expect = !negatives;
+      ExampleMessage& message = example.messages.emplace_back();
+      message.text = view_of(lua, -1);
+      if (!rule.info.roles.empty()) {
+        message.role = std::string(core::role_name(rule.info.roles.front()));
+      }
+    } else {
+      add_problem(vm, Problem::kError, rule, field, "each example must be a string or a table");
+    }
+    lua_pop(lua, 1);
+  }
+}
+
 // Reads the value on top of the stack as `field` into `rule`.
 void read_field(lua_State* lua, VmState* vm, DeclaredRule& rule, const RuleField& field) {
   const int value = lua_gettop(lua);
@@ -241,27 +294,41 @@ void read_field(lua_State* lua, VmState* vm, DeclaredRule& rule, const RuleField
     if (info.description.empty()) {
       add_problem(vm, Problem::kError, rule, name, "must not be empty");
     }
+  } else if (name == "type") {
+    info.type = view_of(lua, value);
+    if (info.type.empty()) {
+      add_problem(vm, Problem::kError, rule, name, "must not be empty");
+    }
   } else if (name == "references" || name == "tags") {
-    std::vector<std::string>& list = name == "tags" ? info.tags : info.references;
-    const size_t count = lua_rawlen(lua, value);
-    for (size_t i = 1; i <= count; ++i) {
-      if (lua_rawgeti(lua, value, static_cast<lua_Integer>(i)) == LUA_TSTRING) {
-        list.emplace_back(view_of(lua, -1));
-      } else {
-        add_problem(vm, Problem::kError, rule, name, "must be a list of strings");
-      }
-      lua_pop(lua, 1);
+    read_string_list(lua, vm, rule, value, name, name == "tags" ? info.tags : info.references);
+  } else if (name == "patterns") {
+    read_string_list(lua, vm, rule, value, name, info.patterns);
+    if (info.patterns.empty()) {
+      add_problem(vm, Problem::kError, rule, name, "needs at least one pattern");
     }
-  } else if (name == "examples") {
-    const size_t count = lua_rawlen(lua, value);
-    for (size_t i = 1; i <= count; ++i) {
-      if (lua_rawgeti(lua, value, static_cast<lua_Integer>(i)) == LUA_TTABLE) {
-        read_example(lua, vm, rule, lua_gettop(lua));
-      } else {
-        add_problem(vm, Problem::kError, rule, name, "each example must be a table");
+    for (const std::string& pattern : info.patterns) {
+      if (pattern.empty()) {
+        add_problem(vm, Problem::kError, rule, name, "an empty pattern would match everything");
+        break;
       }
-      lua_pop(lua, 1);
     }
+  } else if (name == "roles") {
+    read_string_list(lua, vm, rule, value, name, vm->scratch_list);
+    for (const std::string& text : vm->scratch_list) {
+      const std::optional<core::Role> role = core::parse_role(text);
+      if (!role) {
+        vm->scratch.assign("unknown role '").append(text).append("'");
+        add_problem(vm, Problem::kError, rule, name, vm->scratch);
+      } else if (std::find(info.roles.begin(), info.roles.end(), *role) == info.roles.end()) {
+        info.roles.push_back(*role);
+      }
+    }
+    if (vm->scratch_list.empty()) {
+      add_problem(vm, Problem::kError, rule, name, "needs at least one role");
+    }
+    vm->scratch_list.clear();
+  } else if (name == "examples" || name == "negatives") {
+    read_examples(lua, vm, rule, value, name);
   } else if (name == "on_message" || name == "on_conversation") {
     lua_pushvalue(lua, value);
     const int ref = luaL_ref(lua, LUA_REGISTRYINDEX);
@@ -290,22 +357,33 @@ int lua_type_of(FieldType type) {
 
 }  // namespace
 
-int lua_rule(lua_State* lua) noexcept {
+namespace {
+
+int64_t caller_line(lua_State* lua) {
+  lua_Debug caller;
+  if (lua_getstack(lua, 1, &caller) != 0 && lua_getinfo(lua, "l", &caller) != 0) {
+    return caller.currentline;
+  }
+  return 0;
+}
+
+// rule{...} (kind from `kind`, default detector) or signature{...} (kind kSignature).
+int declare(lua_State* lua, bool signature) noexcept {
   VmState* vm = vm_of(lua);
+  const char* what = signature ? "signature{}" : "rule{}";
   if (!vm->declare_mode || vm->declarations == nullptr) {
-    return luaL_error(lua, "rule{} can only be called while the rule file loads");
+    return luaL_error(lua, "%s can only be called while the rule file loads", what);
   }
   luaL_checktype(lua, 1, LUA_TTABLE);
   lua_settop(lua, 1);
-  lua_Debug caller;
-  int64_t line = 0;
-  if (lua_getstack(lua, 1, &caller) != 0 && lua_getinfo(lua, "l", &caller) != 0) {
-    line = caller.currentline;
-  }
+  const int64_t line = caller_line(lua);
   const size_t errors_before = vm->declarations->errors.size();
   DeclaredRule& rule = vm->declarations->rules.emplace_back();
   rule.info.where.file = vm->file->name;
   rule.info.where.line = line;
+  if (signature) {
+    rule.info.kind = RuleKind::kSignature;
+  }
 
   // The id first, so every later problem names the rule.
   if (raw_field(lua, 1, "id") == LUA_TSTRING) {
@@ -313,10 +391,30 @@ int lua_rule(lua_State* lua) noexcept {
     rule.info.where.rule_id = rule.info.id;
   }
   lua_pop(lua, 1);
-  warn_unknown_keys(lua, vm, rule, 1, "",
-                    [](std::string_view key) { return find_rule_field(key) != nullptr; });
+  const RuleKind declared = rule.info.kind;
+  lua_pushnil(lua);
+  while (lua_next(lua, 1) != 0) {
+    lua_pop(lua, 1);
+    if (lua_type(lua, -1) != LUA_TSTRING) {
+      add_problem(vm, Problem::kWarning, rule, "", "non-string key ignored");
+      continue;
+    }
+    const RuleField* field = find_rule_field(view_of(lua, -1));
+    if (field == nullptr) {
+      vm->scratch.assign("unknown key '").append(view_of(lua, -1)).append("' ignored");
+      add_problem(vm, Problem::kWarning, rule, "", vm->scratch);
+    } else if (!field_applies(*field, declared)) {
+      vm->scratch.assign("key '").append(view_of(lua, -1)).append("' is not used by ");
+      vm->scratch.append(what).append(" (only by ").append(field_scope_name(field->scope));
+      vm->scratch.append("{}): ignored");
+      add_problem(vm, Problem::kWarning, rule, "", vm->scratch);
+    }
+  }
   bool has_severity = false;
   for (const RuleField& field : rule_fields()) {
+    if (!field_applies(field, declared)) {
+      continue;
+    }
     const int type = raw_field(lua, 1, field.name);
     has_severity = has_severity || (field.name == "severity" && type != LUA_TNIL);
     if (type == LUA_TNIL) {
@@ -331,13 +429,60 @@ int lua_rule(lua_State* lua) noexcept {
     }
     lua_pop(lua, 1);
   }
-  if (!has_severity && rule.info.kind == RuleKind::kDetector) {
-    add_problem(vm, Problem::kError, rule, "severity", "required for detectors");
-  }
-  if (!rule.info.has_on_message && !rule.info.has_on_conversation) {
-    add_problem(vm, Problem::kError, rule, "", "needs on_message or on_conversation");
+  if (signature) {
+    if (!has_severity) {
+      add_problem(vm, Problem::kError, rule, "severity", "required for signatures");
+    }
+    if (rule.info.roles.empty()) {
+      rule.info.roles = {core::Role::kUser, core::Role::kTool};
+    }
+  } else {
+    if (!has_severity && rule.info.kind == RuleKind::kDetector) {
+      add_problem(vm, Problem::kError, rule, "severity", "required for detectors");
+    }
+    if (!rule.info.has_on_message && !rule.info.has_on_conversation) {
+      add_problem(vm, Problem::kError, rule, "", "needs on_message or on_conversation");
+    }
   }
   rule.valid = vm->declarations->errors.size() == errors_before;
+  return 0;
+}
+
+}  // namespace
+
+int lua_rule(lua_State* lua) noexcept {
+  return declare(lua, false);
+}
+
+int lua_signature(lua_State* lua) noexcept {
+  return declare(lua, true);
+}
+
+int lua_disable(lua_State* lua) noexcept {
+  VmState* vm = vm_of(lua);
+  if (!vm->declare_mode || vm->declarations == nullptr) {
+    return luaL_error(lua, "disable{} can only be called while the rule file loads");
+  }
+  luaL_checktype(lua, 1, LUA_TTABLE);
+  lua_settop(lua, 1);
+  const int64_t line = caller_line(lua);
+  const size_t count = lua_rawlen(lua, 1);
+  for (size_t i = 1; i <= count; ++i) {
+    const bool is_string = lua_rawgeti(lua, 1, static_cast<lua_Integer>(i)) == LUA_TSTRING;
+    SourceLocation where{vm->file->name, line, 0, {}};
+    if (is_string) {
+      where.rule_id = view_of(lua, -1);
+      vm->declarations->disabled.push_back(std::move(where));
+    } else {
+      vm->declarations->errors.push_back(
+          Error{ErrorCode::kRuleSchema, "disable{}: each item must be a rule id string", where});
+    }
+    lua_pop(lua, 1);
+  }
+  if (count == 0) {
+    vm->declarations->warnings.push_back(Error{
+        ErrorCode::kRuleSchema, "disable{}: no rule ids given", {vm->file->name, line, 0, {}}});
+  }
   return 0;
 }
 

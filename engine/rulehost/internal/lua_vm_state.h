@@ -60,6 +60,7 @@ struct VmState {
   // Run mode (LuaVm::call).
   const core::Conversation* conversation = nullptr;
   const std::vector<std::vector<redaction::PiiMention>>* pii = nullptr;
+  const std::vector<std::vector<std::string>>* signature_hits = nullptr;  // per message, or null
   int conversation_view = LUA_NOREF;  // registry refs, built lazily per conversation
   int message_views = LUA_NOREF;
   const RuleInfo* rule = nullptr;
@@ -94,8 +95,10 @@ int raise_scratch(lua_State* lua) noexcept;
 // Replaces the table on top of the stack by a read-only proxy of it.
 void make_readonly(lua_State* lua) noexcept;
 
-// lua_vm_declare.cpp: rule{...} (declare mode).
+// lua_vm_declare.cpp: rule{...}, signature{...} and disable{...} (declare mode).
 int lua_rule(lua_State* lua) noexcept;
+int lua_signature(lua_State* lua) noexcept;
+int lua_disable(lua_State* lua) noexcept;
 
 // lua_vm_views.cpp: run-time views, ctx and the re module.
 void ensure_views(lua_State* lua, VmState* vm) noexcept;

@@ -97,7 +97,7 @@ void push_json(lua_State* lua, const nlohmann::json& value, int depth) {
 // Message i -> its read-only view.
 void push_message(lua_State* lua, VmState* vm, size_t index) {
   const core::Message& message = vm->conversation->messages[index];
-  lua_createtable(lua, 0, 9);
+  lua_createtable(lua, 0, 10);
   push_view(lua, message.text);
   lua_setfield(lua, -2, "text");
   push_view(lua, core::role_name(message.role));
@@ -128,6 +128,16 @@ void push_message(lua_State* lua, VmState* vm, size_t index) {
   }
   make_readonly(lua);
   lua_setfield(lua, -2, "pii");
+  lua_createtable(lua, 0, 0);
+  if (vm->signature_hits != nullptr && index < vm->signature_hits->size()) {
+    lua_Integer position = 0;
+    for (const std::string& id : (*vm->signature_hits)[index]) {
+      push_view(lua, id);
+      lua_rawseti(lua, -2, ++position);
+    }
+  }
+  make_readonly(lua);
+  lua_setfield(lua, -2, "signatures");
   make_readonly(lua);
 }
 

@@ -194,6 +194,59 @@ TEST_CASE("hostile: string.dump is a blocked call", "[rulehost][sandbox]") {
   check_blocked("    local code = string.dump(function() end)\n");
 }
 
+TEST_CASE("hostile: string.dump in method form is a blocked call", "[rulehost][sandbox]") {
+  check_blocked("    local code = (\"x\"):dump()\n");
+  check_blocked("    local code = msg.text:dump(function() end)\n");
+}
+
+TEST_CASE("hostile: load of bytecode is a blocked call", "[rulehost][sandbox]") {
+  check_blocked("    local f = load(\"\\27Lua\", \"=x\", \"b\")\n");
+}
+
+TEST_CASE("hostile: collectgarbage is a blocked call", "[rulehost][sandbox]") {
+  check_blocked("    collectgarbage(\"collect\")\n");
+  check_blocked("    local kb = collectgarbage(\"count\")\n");
+}
+
+TEST_CASE("hostile: coroutine.wrap and coroutine.resume are blocked calls", "[rulehost][sandbox]") {
+  check_blocked("    local f = coroutine.wrap(function() end)\n");
+  check_blocked("    coroutine.resume(nil)\n");
+}
+
+TEST_CASE("hostile: a __gc added to a metatable after setmetatable never runs",
+          "[rulehost][sandbox]") {
+  // The objects are collected (the weak table empties) but no finalizer runs: Lua marks an
+  // object for finalization only if its metatable has __gc when it is set, which the sandbox's
+  // setmetatable refuses.
+  const Outcome outcome =
+      run_hostile(hostile("    if msg.index == 0 then\n"
+                          "      local weak = setmetatable({}, { __mode = \"k\" })\n"
+                          "      for i = 1, 100 do\n"
+                          "        local mt = {}\n"
+                          "        local obj = setmetatable({}, mt)\n"
+                          "        mt.__gc = function() gc_ran = true end\n"
+                          "        weak[obj] = true\n"
+                          "      end\n"
+                          "      local junk = {}\n"
+                          "      for i = 1, 8000 do junk[i % 50 + 1] = { i, tostring(i) .. "
+                          "\"-padding-padding\" } end\n"
+                          "      local left = 0\n"
+                          "      for _ in pairs(weak) do left = left + 1 end\n"
+                          "      if left < 100 then ctx:finding{ type = \"collected\" } end\n"
+                          "    elseif gc_ran then\n"
+                          "      ctx:finding{ type = \"gc_ran\" }\n"
+                          "    end\n"),
+                  3);
+  CHECK(outcome.failures.empty());
+  std::vector<std::string> types;
+  for (const Finding& finding : outcome.result.findings) {
+    if (finding.rule_id == "hostile.rule") {
+      types.push_back(finding.type);
+    }
+  }
+  CHECK(types == std::vector<std::string>{"collected"});
+}
+
 TEST_CASE("hostile: coroutine.create is a blocked call", "[rulehost][sandbox]") {
   check_blocked("    local co = coroutine.create(function() end)\n");
 }

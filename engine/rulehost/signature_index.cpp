@@ -1,0 +1,171 @@
+#include "engine/rulehost/signature_index.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "engine/match/pattern_set.h"
+
+namespace convaudit::rulehost {
+
+namespace {
+
+constexpr size_t kRoles = 5;  // core::Role values
+
+size_t role_bit(core::Role role) {
+  return static_cast<size_t>(role);
+}
+
+bool is_continuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
+}  // namespace
+
+struct SignatureIndex::Impl {
+  std::vector<RuleInfo> signatures;
+  std::vector<uint8_t> role_mask;             // per signature: bit role_bit(role) set when scanned
+  uint8_t any_mask = 0;                       // union of role_mask
+  std::vector<size_t> pattern_owner;          // pattern id -> signature position
+  std::vector<std::vector<int>> pattern_ids;  // signature position -> its pattern ids
+  match::PatternSet set;
+  bool compiled = false;
+};
+
+SignatureIndex::SignatureIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SignatureIndex::~SignatureIndex() = default;
+
+Result<std::unique_ptr<const SignatureIndex>> SignatureIndex::build(
+    std::vector<RuleInfo> signatures, std::vector<Error>* errors) {
+  static_assert(kRoles <= 8, "role mask is 8 bits");
+  std::vector<Error> local;
+  std::vector<Error>& out = errors != nullptr ? *errors : local;
+  const size_t errors_before = out.size();
+  auto impl = std::make_unique<Impl>();
+  std::sort(signatures.begin(), signatures.end(),
+            [](const RuleInfo& a, const RuleInfo& b) { return a.id < b.id; });
+  impl->signatures = std::move(signatures);
+  for (size_t position = 0; position < impl->signatures.size(); ++position) {
+    const RuleInfo& signature = impl->signatures[position];
+    uint8_t mask = 0;
+    for (core::Role role : signature.roles) {
+      mask = static_cast<uint8_t>(mask | (1u << role_bit(role)));
+    }
+    impl->role_mask.push_back(mask);
+    impl->any_mask = static_cast<uint8_t>(impl->any_mask | mask);
+    std::vector<int>& ids = impl->pattern_ids.emplace_back();
+    for (size_t i = 0; i < signature.patterns.size(); ++i) {
+      auto id = impl->set.add(signature.patterns[i]);
+      if (!id) {
+        Error error{ErrorCode::kBadPattern,
+                    "pattern " + std::to_string(i + 1) + " '" + signature.patterns[i] +
+                        "' does not compile: " + id.error().message,
+                    signature.where};
+        error.where.rule_id = signature.id;
+        out.push_back(std::move(error));
+        continue;
+      }
+      ids.push_back(*id);
+      impl->pattern_owner.push_back(position);
+    }
+  }
+  if (out.size() > errors_before) {
+    return fail(out[errors_before]);
+  }
+  if (impl->set.size() > 0) {
+    if (Status compiled = impl->set.compile(); !compiled) {
+      Error error = compiled.error();
+      error.message = "the signature set (" + std::to_string(impl->set.size()) +
+                      " patterns) does not compile: " + error.message;
+      out.push_back(error);
+      return fail(std::move(error));
+    }
+    impl->compiled = true;
+  }
+  return std::unique_ptr<const SignatureIndex>(new SignatureIndex(std::move(impl)));
+}
+
+const std::vector<RuleInfo>& SignatureIndex::signatures() const {
+  return impl_->signatures;
+}
+
+size_t SignatureIndex::pattern_count() const {
+  return impl_->set.size();
+}
+
+bool SignatureIndex::scans(size_t position, core::Role role) const {
+  return (impl_->role_mask[position] >> role_bit(role) & 1u) != 0;
+}
+
+bool SignatureIndex::any_scans(core::Role role) const {
+  return (impl_->any_mask >> role_bit(role) & 1u) != 0;
+}
+
+std::vector<size_t> SignatureIndex::match(std::string_view text, core::Role role) const {
+  std::vector<size_t> hits;
+  if (!impl_->compiled || !any_scans(role)) {
+    return hits;
+  }
+  for (int id : impl_->set.match(text)) {
+    const size_t position = impl_->pattern_owner[static_cast<size_t>(id)];
+    if (scans(position, role) && (hits.empty() || hits.back() != position)) {
+      hits.push_back(position);  // ids ascend and a signature's ids are contiguous
+    }
+  }
+  return hits;
+}
+
+bool SignatureIndex::first_span(size_t position, std::string_view text, size_t& begin,
+                                size_t& end) const {
+  bool found = false;
+  for (int id : impl_->pattern_ids[position]) {
+    bool first = true;
+    impl_->set.for_each_match(id, text, [&](match::MatchSpan span) {
+      if (first && (!found || span.begin < begin)) {
+        begin = span.begin;
+        end = span.end;
+        found = true;
+      }
+      first = false;
+    });
+  }
+  return found;
+}
+
+uint64_t SignatureIndex::fallback_count() const {
+  return impl_->set.fallback_count();
+}
+
+std::string excerpt_around(std::string_view text, size_t begin, size_t end, size_t limit) {
+  constexpr std::string_view kMore = "...";
+  if (text.size() <= limit) {
+    return std::string(text);
+  }
+  begin = std::min(begin, text.size());
+  end = std::clamp(end, begin, text.size());
+  const size_t room = limit - 2 * kMore.size();
+  // The span itself, cut to the room, then context split evenly around it.
+  size_t from = begin;
+  size_t to = std::min(end, begin + room);
+  const size_t context = room - (to - from);
+  const size_t before = std::min(from, context / 2);
+  from -= before;
+  to = std::min(text.size(), to + (context - before));
+  from -= std::min(from, room - (to - from));  // near the end: use what is left before
+  while (from > 0 && from < text.size() && is_continuation(text[from])) {
+    ++from;
+  }
+  while (to < text.size() && to > from && is_continuation(text[to])) {
+    --to;
+  }
+  std::string out;
+  if (from > 0) {
+    out.append(kMore);
+  }
+  out.append(text.substr(from, to - from));
+  if (to < text.size()) {
+    out.append(kMore);
+  }
+  return out;
+}
+
+}  // namespace convaudit::rulehost
