@@ -8,6 +8,7 @@
 
 #include "engine/aggregate/internal/fixed_point.h"
 #include "engine/aggregate/internal/message_metadata.h"
+#include "engine/core/timestamp.h"
 
 namespace convaudit::aggregate {
 namespace {
@@ -33,26 +34,47 @@ int64_t severity_weight(Severity severity) {
 }
 
 // Nearest rank: the smallest value with at least p percent of the sample at or below it.
-int64_t nearest_rank(const std::vector<int64_t>& sorted, uint64_t percent) {
-  if (sorted.empty()) {
+int64_t nearest_rank(const std::map<int64_t, uint64_t>& counts, uint64_t total, uint64_t percent) {
+  if (total == 0) {
     return 0;
   }
-  uint64_t rank = (percent * sorted.size() + 99) / 100;
-  rank = std::clamp<uint64_t>(rank, 1, sorted.size());
-  return sorted[rank - 1];
+  uint64_t rank = (percent * total + 99) / 100;
+  rank = std::clamp<uint64_t>(rank, 1, total);
+  uint64_t seen = 0;
+  for (const auto& [value, count] : counts) {
+    seen += count;
+    if (seen >= rank) {
+      return value;
+    }
+  }
+  return counts.rbegin()->first;
 }
 
-void fill_latency(OperationsSlice& slice, std::vector<int64_t> latencies_ms) {
-  std::sort(latencies_ms.begin(), latencies_ms.end());
-  slice.latency_p50_ms = nearest_rank(latencies_ms, 50);
-  slice.latency_p95_ms = nearest_rank(latencies_ms, 95);
+void fill_latency(OperationsSlice& slice, const std::map<int64_t, uint64_t>& latencies_ms) {
+  uint64_t total = 0;
+  for (const auto& entry : latencies_ms) {
+    total += entry.second;
+  }
+  slice.latency_p50_ms = nearest_rank(latencies_ms, total, 50);
+  slice.latency_p95_ms = nearest_rank(latencies_ms, total, 95);
+  slice.latency_p99_ms = nearest_rank(latencies_ms, total, 99);
 }
 
 void fill_latencies(std::map<std::string, OperationsSlice>& slices,
-                    const std::map<std::string, std::vector<int64_t>>& latencies_ms) {
+                    const std::map<std::string, std::map<int64_t, uint64_t>>& latencies_ms) {
   for (const auto& [key, values] : latencies_ms) {
     fill_latency(slices[key], values);
   }
+}
+
+bool needs_review_before(const ReviewItem& a, const ReviewItem& b) {
+  if (a.max_severity != b.max_severity) {
+    return a.max_severity > b.max_severity;
+  }
+  if (a.risk != b.risk) {
+    return a.risk > b.risk;
+  }
+  return a.session_id < b.session_id;
 }
 
 void count_incident(IncidentCounts& counts, Severity severity, bool blocked) {
@@ -73,12 +95,32 @@ bool riskier(const RiskyConversation& a, const RiskyConversation& b) {
 void Aggregator::add(const core::Conversation& conversation,
                      const rulehost::ConversationResult& result) {
   ++summary_.conversations;
-  for (const core::Message& message : conversation.messages) {
+  int64_t first_ns = 0;
+  for (size_t i = 0; i < conversation.messages.size(); ++i) {
+    const core::Message& message = conversation.messages[i];
+    first_ns = i == 0 ? message.timestamp_ns : std::min(first_ns, message.timestamp_ns);
     add_message(message);
   }
+  const uint64_t incidents_before = summary_.incidents.total;
+  const uint64_t flagged_before = summary_.flagged_conversations;
   add_findings(conversation, result.findings);
-  add_quality_scores(result.scores);
+  int64_t quality_tenths = add_quality_scores(result.scores);
   add_metrics(result.metrics);
+
+  core::IsoWeek week = core::iso_week(first_ns);
+  WeekState& state = weeks_[week.monday_ns];
+  WeeklyTrend& trend = state.trend;
+  trend.week = week.label;
+  trend.week_start_ns = week.monday_ns;
+  ++trend.conversations;
+  trend.messages += conversation.messages.size();
+  trend.findings += result.findings.size();
+  trend.incidents += summary_.incidents.total - incidents_before;
+  trend.flagged_conversations += summary_.flagged_conversations - flagged_before;
+  if (quality_tenths >= 0) {
+    ++trend.scored_conversations;
+    state.quality_sum_tenths += quality_tenths;
+  }
 }
 
 void Aggregator::add_findings(const core::Conversation& conversation,
@@ -89,7 +131,10 @@ void Aggregator::add_findings(const core::Conversation& conversation,
   RiskyConversation risky;
   risky.session_id = conversation.session_id;
   std::set<std::string> rule_ids;
+  std::set<std::string> types;
   bool flagged = false;
+  uint64_t security_findings = 0;
+  uint64_t blocked_findings = 0;
 
   for (const rulehost::Finding& finding : findings) {
     std::string severity(severity_name(finding.severity));
@@ -103,6 +148,7 @@ void Aggregator::add_findings(const core::Conversation& conversation,
     risky.max_severity = std::max(risky.max_severity, finding.severity);
     ++risky.findings;
     rule_ids.insert(finding.rule_id);
+    types.insert(finding.category + "/" + finding.type);
 
     if (finding.category == "security") {
       bool on_message = finding.message_index >= 0 &&
@@ -112,6 +158,8 @@ void Aggregator::add_findings(const core::Conversation& conversation,
               ? internal::is_attack_blocked(
                     conversation.messages[static_cast<std::size_t>(finding.message_index)].metadata)
               : any_message_blocked;
+      ++security_findings;
+      blocked_findings += blocked ? 1 : 0;
       count_incident(summary_.incidents, finding.severity, blocked);
       count_incident(summary_.incidents_by_type[finding.type], finding.severity, blocked);
     } else if (finding.category == "quality") {
@@ -129,6 +177,23 @@ void Aggregator::add_findings(const core::Conversation& conversation,
 
   if (flagged) {
     ++summary_.flagged_conversations;
+    ReviewItem item;
+    item.session_id = conversation.session_id;
+    item.max_severity = risky.max_severity;
+    item.risk = risky.risk;
+    item.findings = risky.findings;
+    item.types.assign(types.begin(), types.end());
+    for (size_t i = 0; i < conversation.messages.size(); ++i) {
+      int64_t ts = conversation.messages[i].timestamp_ns;
+      item.first_message_ns = i == 0 ? ts : std::min(item.first_message_ns, ts);
+    }
+    item.blocked = security_findings > 0 && blocked_findings == security_findings;
+    auto& queue = summary_.review_queue;
+    queue.insert(std::upper_bound(queue.begin(), queue.end(), item, needs_review_before),
+                 std::move(item));
+    if (queue.size() > kReviewQueueLimit) {
+      queue.pop_back();
+    }
   }
   if (risky.risk > 0) {
     risky.rule_ids.assign(rule_ids.begin(), rule_ids.end());
@@ -142,7 +207,7 @@ void Aggregator::add_findings(const core::Conversation& conversation,
   }
 }
 
-void Aggregator::add_quality_scores(const std::vector<rulehost::Score>& scores) {
+int64_t Aggregator::add_quality_scores(const std::vector<rulehost::Score>& scores) {
   double sum = 0;
   int count = 0;
   for (const rulehost::Score& score : scores) {
@@ -152,13 +217,15 @@ void Aggregator::add_quality_scores(const std::vector<rulehost::Score>& scores) 
     }
   }
   if (count == 0) {
-    return;
+    return -1;
   }
   double score = sum / count;
   auto bucket = static_cast<std::size_t>(std::clamp(std::floor(score), 0.0, 10.0));
   ++summary_.quality.scored_conversations;
   ++summary_.quality.histogram[bucket];
-  quality_sum_tenths_ += std::llround(score * 10.0);
+  int64_t tenths = std::llround(score * 10.0);
+  quality_sum_tenths_ += tenths;
+  return tenths;
 }
 
 void Aggregator::add_metrics(const std::vector<rulehost::Metric>& metrics) {
@@ -205,10 +272,10 @@ void Aggregator::add_message(const core::Message& message) {
     slice->cost_micros = saturating_add(slice->cost_micros, metadata.cost_micros);
   }
   if (metadata.latency_ms >= 0) {
-    latencies_ms_.push_back(metadata.latency_ms);
-    latencies_by_model_[metadata.model].push_back(metadata.latency_ms);
-    latencies_by_prompt_version_[metadata.prompt_version].push_back(metadata.latency_ms);
-    latencies_by_channel_[metadata.channel].push_back(metadata.latency_ms);
+    ++latencies_ms_[metadata.latency_ms];
+    ++latencies_by_model_[metadata.model][metadata.latency_ms];
+    ++latencies_by_prompt_version_[metadata.prompt_version][metadata.latency_ms];
+    ++latencies_by_channel_[metadata.channel][metadata.latency_ms];
   }
 }
 
@@ -223,6 +290,15 @@ AuditSummary Aggregator::finish() {
     // Half up; the tenths are never negative (scores are clamped to 0..10).
     auto count = static_cast<int64_t>(scored);
     summary.quality.mean_tenths = (2 * quality_sum_tenths_ + count) / (2 * count);
+  }
+  summary.weekly.clear();
+  for (const auto& [start, state] : weeks_) {
+    WeeklyTrend trend = state.trend;
+    if (trend.scored_conversations > 0) {
+      auto count = static_cast<int64_t>(trend.scored_conversations);
+      trend.quality_mean_tenths = (2 * state.quality_sum_tenths + count) / (2 * count);
+    }
+    summary.weekly.push_back(std::move(trend));
   }
   return summary;
 }

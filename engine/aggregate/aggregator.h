@@ -35,7 +35,11 @@
 // Metrics: every finite metric adds round(value x 1e6) to metrics_micros[name]; "revenue_usd"
 //   also to upsell_revenue_micros, "revenue_at_risk_usd" to revenue_at_risk_micros. Sums
 //   saturate at the int64 range instead of overflowing.
-// Latency percentiles are nearest-rank (p50, p95) over the messages that carry latency_ms.
+// Latency percentiles are nearest-rank (p50, p95, p99) over the messages that carry latency_ms,
+//   kept as counts per distinct millisecond value (exact, and bounded by the value range
+//   rather than by the number of messages).
+// Weekly trends: each conversation counts in the ISO week of its first message.
+// Review queue: flagged conversations, highest max severity first, then risk, then session id.
 
 #include <cstdint>
 #include <map>
@@ -59,16 +63,23 @@ class Aggregator {
  private:
   void add_findings(const core::Conversation& conversation,
                     const std::vector<rulehost::Finding>& findings);
-  void add_quality_scores(const std::vector<rulehost::Score>& scores);
+  // Returns the conversation's quality score in tenths, or -1 when it has none.
+  int64_t add_quality_scores(const std::vector<rulehost::Score>& scores);
   void add_metrics(const std::vector<rulehost::Metric>& metrics);
   void add_message(const core::Message& message);
 
   AuditSummary summary_;
   bool has_timestamps_ = false;
-  std::vector<int64_t> latencies_ms_;
-  std::map<std::string, std::vector<int64_t>> latencies_by_model_;
-  std::map<std::string, std::vector<int64_t>> latencies_by_prompt_version_;
-  std::map<std::string, std::vector<int64_t>> latencies_by_channel_;
+  using LatencyCounts = std::map<int64_t, uint64_t>;  // latency ms -> messages
+  struct WeekState {
+    WeeklyTrend trend;
+    int64_t quality_sum_tenths = 0;
+  };
+  LatencyCounts latencies_ms_;
+  std::map<std::string, LatencyCounts> latencies_by_model_;
+  std::map<std::string, LatencyCounts> latencies_by_prompt_version_;
+  std::map<std::string, LatencyCounts> latencies_by_channel_;
+  std::map<int64_t, WeekState> weeks_;  // by week start
   int64_t quality_sum_tenths_ = 0;
 };
 

@@ -6,6 +6,7 @@
 // Units: money in micro-dollars (1 USD = 1'000'000), latency in ms, scores in tenths (0..100
 // means 0.0..10.0).
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -17,6 +18,8 @@
 #include "engine/rulehost/rule_runner.h"
 
 namespace convaudit::aggregate {
+
+inline constexpr std::size_t kReviewQueueLimit = 100;
 
 struct IncidentCounts {
   uint64_t total = 0;
@@ -55,6 +58,7 @@ struct OperationsSlice {
   uint64_t errors = 0;  // messages with metadata error / status=error
   int64_t latency_p50_ms = 0;
   int64_t latency_p95_ms = 0;
+  int64_t latency_p99_ms = 0;
   int64_t tokens = 0;
   int64_t cost_micros = 0;
 };
@@ -68,6 +72,30 @@ struct DataQuality {
   uint64_t excluded_by_period = 0;
 };
 
+// One ISO week (by each conversation's first message): how the period developed.
+struct WeeklyTrend {
+  std::string week;  // "2026-W31"
+  int64_t week_start_ns = 0;
+  uint64_t conversations = 0;
+  uint64_t messages = 0;
+  uint64_t findings = 0;
+  uint64_t incidents = 0;  // security findings
+  uint64_t flagged_conversations = 0;
+  uint64_t scored_conversations = 0;
+  int64_t quality_mean_tenths = 0;
+};
+
+// A flagged conversation for a human to triage. Session ids and rule ids only, never text.
+struct ReviewItem {
+  std::string session_id;
+  Severity max_severity = Severity::kInfo;
+  int64_t risk = 0;
+  uint64_t findings = 0;
+  std::vector<std::string> types;  // "category/type" of its findings, sorted, distinct
+  int64_t first_message_ns = 0;
+  bool blocked = false;  // every security finding in it was blocked
+};
+
 struct AuditSummary {
   uint64_t conversations = 0;
   uint64_t messages = 0;
@@ -77,6 +105,10 @@ struct AuditSummary {
   std::map<std::string, IncidentCounts> incidents_by_type;  // security findings only
   IncidentCounts incidents;                                 // all security findings
   std::vector<RiskyConversation> riskiest;                  // top 10 by risk, then session id
+  // Flagged conversations by max severity desc, risk desc, session id asc; at most
+  // kReviewQueueLimit (the report says how many were flagged in all).
+  std::vector<ReviewItem> review_queue;
+  std::vector<WeeklyTrend> weekly;  // ascending by week
   QualitySummary quality;
   BusinessSummary business;
   OperationsSlice operations;  // all messages

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace convaudit::core {
 namespace {
@@ -56,6 +57,12 @@ Result<int64_t> parse_epoch_text(std::string_view text) {
   }
   (void)ptr;
   size_t digits = whole.size();
+  // Every unit must land inside the int64 nanosecond range (years 1678..2262).
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  const int64_t unit = digits <= 11 ? kNsPerSecond : digits <= 14 ? 1'000'000 : digits <= 17 ? 1'000 : 1;
+  if (value > (kMax - kNsPerSecond) / unit) {
+    return fail(ErrorCode::kBadTimestamp, "epoch number out of range: '" + std::string(text) + "'");
+  }
   if (digits <= 11) {
     int64_t ns = value * kNsPerSecond;
     int64_t scale = kNsPerSecond / 10;
@@ -65,7 +72,8 @@ Result<int64_t> parse_epoch_text(std::string_view text) {
     return ns;
   }
   if (!fraction.empty()) {
-    return fail(ErrorCode::kBadTimestamp, "fractional sub-second epoch: '" + std::string(text) + "'");
+    return fail(ErrorCode::kBadTimestamp,
+                "fractional sub-second epoch: '" + std::string(text) + "'");
   }
   if (digits <= 14) {
     return value * 1'000'000;
@@ -119,9 +127,8 @@ Result<int64_t> parse_timestamp(std::string_view text) {
   }
   size_t pos = 0;
   int64_t year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, frac_ns = 0;
-  if (!read_digits(text, pos, 4, year) || text[pos++] != '-' ||
-      !read_digits(text, pos, 2, month) || pos >= text.size() || text[pos++] != '-' ||
-      !read_digits(text, pos, 2, day)) {
+  if (!read_digits(text, pos, 4, year) || text[pos++] != '-' || !read_digits(text, pos, 2, month) ||
+      pos >= text.size() || text[pos++] != '-' || !read_digits(text, pos, 2, day)) {
     return bad("not an ISO 8601 date");
   }
   if (month < 1 || month > 12 || day < 1 || day > 31) {
@@ -235,10 +242,10 @@ std::string format_timestamp(int64_t timestamp_ns) {
   unsigned month = 0, day = 0;
   civil_from_days(days, year, month, day);
   char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
-                        static_cast<long long>(year), month, day,
-                        static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-                        static_cast<long long>(rem % 60));
+  int n =
+      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+                    static_cast<long long>(year), month, day, static_cast<long long>(rem / 3600),
+                    static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
   std::string out(buf, static_cast<size_t>(n));
   if (ns != 0) {
     char frac[16];
@@ -251,6 +258,30 @@ std::string format_timestamp(int64_t timestamp_ns) {
   }
   out += 'Z';
   return out;
+}
+
+IsoWeek iso_week(int64_t timestamp_ns) {
+  constexpr int64_t kNsPerDay = 86'400'000'000'000;
+  int64_t days = timestamp_ns / kNsPerDay;
+  if (timestamp_ns % kNsPerDay < 0) {
+    --days;  // floor for instants before 1970
+  }
+  int64_t weekday = ((days + 3) % 7 + 7) % 7;  // 0 = Monday (1970-01-01 was a Thursday)
+  int64_t monday = days - weekday;
+  int64_t thursday = monday + 3;  // the ISO year is the year of the week's Thursday
+  int64_t year = 0;
+  unsigned month = 0;
+  unsigned day = 0;
+  civil_from_days(thursday, year, month, day);
+  int64_t day_of_year = thursday - days_from_civil(year, 1, 1);
+  IsoWeek result;
+  result.year = year;
+  result.week = static_cast<unsigned>(day_of_year / 7 + 1);
+  result.monday_ns = monday * kNsPerDay;
+  char label[24];
+  std::snprintf(label, sizeof(label), "%04lld-W%02u", static_cast<long long>(year), result.week);
+  result.label = label;
+  return result;
 }
 
 }  // namespace convaudit::core

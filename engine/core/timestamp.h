@@ -28,4 +28,14 @@ std::string format_timestamp(int64_t timestamp_ns);
 int64_t days_from_civil(int64_t year, unsigned month, unsigned day);
 void civil_from_days(int64_t days, int64_t& year, unsigned& month, unsigned& day);
 
+// The ISO 8601 week a timestamp falls in (weeks start on Monday, UTC; week 1 holds the year's
+// first Thursday). label is "2026-W31"; monday_ns is 00:00:00 UTC of its Monday.
+struct IsoWeek {
+  int64_t year = 0;
+  unsigned week = 0;
+  int64_t monday_ns = 0;
+  std::string label;
+};
+IsoWeek iso_week(int64_t timestamp_ns);
+
 }  // namespace convaudit::core

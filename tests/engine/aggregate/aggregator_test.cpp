@@ -515,3 +515,102 @@ TEST_CASE("finish reflects conversations added after an earlier finish", "[aggre
   add_plain(aggregator, "b", ConversationResult{});
   CHECK(aggregator.finish().conversations == 2);
 }
+
+TEST_CASE("weekly trends count each conversation in the ISO week of its first message",
+          "[aggregate][weekly]") {
+  constexpr int64_t kDay = 86'400'000'000'000;
+  const int64_t monday_w31 = 1'785'110'400LL * 1'000'000'000;  // 2026-07-27T00:00:00Z
+  Aggregator aggregator;
+  // Week 31: two conversations, one with an incident and a score.
+  aggregator.add(ConversationBuilder("a", monday_w31 + kDay).user("x").assistant("y").build(),
+                 ConversationResultBuilder("a")
+                     .finding("security", "jailbreak", Severity::kHigh, 0)
+                     .score("quality", 4.0)
+                     .build());
+  aggregator.add(ConversationBuilder("b", monday_w31 + 6 * kDay).user("x").build(),
+                 ConversationResultBuilder("b").score("quality", 9.0).build());
+  // Week 32: one plain conversation, starting just after Monday 00:00 of week 32.
+  aggregator.add(ConversationBuilder("c", monday_w31 + 7 * kDay + 5).user("x").build(),
+                 ConversationResult{});
+  AuditSummary summary = aggregator.finish();
+  REQUIRE(summary.weekly.size() == 2);
+  CHECK(summary.weekly[0].week == "2026-W31");
+  CHECK(summary.weekly[0].week_start_ns == monday_w31);
+  CHECK(summary.weekly[0].conversations == 2);
+  CHECK(summary.weekly[0].messages == 3);
+  CHECK(summary.weekly[0].findings == 1);
+  CHECK(summary.weekly[0].incidents == 1);
+  CHECK(summary.weekly[0].flagged_conversations == 1);
+  CHECK(summary.weekly[0].scored_conversations == 2);
+  CHECK(summary.weekly[0].quality_mean_tenths == 65);
+  CHECK(summary.weekly[1].week == "2026-W32");
+  CHECK(summary.weekly[1].conversations == 1);
+  CHECK(summary.weekly[1].incidents == 0);
+}
+
+TEST_CASE("the review queue ranks flagged conversations by severity, then risk",
+          "[aggregate][review]") {
+  Aggregator aggregator;
+  add_plain(aggregator, "low-many",
+            ConversationResultBuilder("low-many")
+                .finding("quality", "too_brief", Severity::kLow, 0)
+                .finding("quality", "unhelpful", Severity::kLow, 0)
+                .finding("quality", "unhelpful", Severity::kLow, 0)
+                .finding("quality", "unhelpful", Severity::kLow, 0)
+                .build());
+  add_plain(aggregator, "critical",
+            ConversationResultBuilder("critical")
+                .finding("security", "data_harvesting", Severity::kCritical, 0)
+                .build());
+  add_plain(aggregator, "high-b",
+            ConversationResultBuilder("high-b")
+                .finding("security", "jailbreak", Severity::kHigh, 0)
+                .build());
+  add_plain(aggregator, "high-a",
+            ConversationResultBuilder("high-a")
+                .finding("security", "jailbreak", Severity::kHigh, 0)
+                .build());
+  add_plain(aggregator, "info-only",
+            ConversationResultBuilder("info-only")
+                .finding("operations", "note", Severity::kInfo)
+                .build());
+  AuditSummary summary = aggregator.finish();
+  std::vector<std::string> order;
+  for (const auto& item : summary.review_queue) {
+    order.push_back(item.session_id);
+  }
+  CHECK(order == std::vector<std::string>{"critical", "high-a", "high-b", "low-many"});
+  CHECK(summary.review_queue[3].types ==
+        std::vector<std::string>{"quality/too_brief", "quality/unhelpful"});
+  CHECK(summary.review_queue[3].findings == 4);
+  CHECK(summary.review_queue[0].max_severity == Severity::kCritical);
+}
+
+TEST_CASE("the review queue is bounded and keeps the most severe", "[aggregate][review]") {
+  Aggregator aggregator;
+  for (size_t i = 0; i < convaudit::aggregate::kReviewQueueLimit + 50; ++i) {
+    std::string id = "s" + std::to_string(1000 + i);
+    add_plain(
+        aggregator, id,
+        ConversationResultBuilder(id).finding("quality", "too_brief", Severity::kLow, 0).build());
+  }
+  add_plain(aggregator, "zz-high",
+            ConversationResultBuilder("zz-high")
+                .finding("security", "jailbreak", Severity::kHigh, 0)
+                .build());
+  AuditSummary summary = aggregator.finish();
+  CHECK(summary.review_queue.size() == convaudit::aggregate::kReviewQueueLimit);
+  CHECK(summary.review_queue.front().session_id == "zz-high");
+  CHECK(summary.flagged_conversations == convaudit::aggregate::kReviewQueueLimit + 51);
+}
+
+TEST_CASE("latency p99 is nearest-rank over every message", "[aggregate][operations]") {
+  std::vector<json> latencies;
+  for (int i = 1; i <= 200; ++i) {
+    latencies.push_back(i);
+  }
+  AuditSummary summary = summarize_latencies(latencies);
+  CHECK(summary.operations.latency_p50_ms == 100);
+  CHECK(summary.operations.latency_p95_ms == 190);
+  CHECK(summary.operations.latency_p99_ms == 198);
+}

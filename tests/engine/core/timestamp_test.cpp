@@ -42,3 +42,33 @@ TEST_CASE("format_timestamp round-trips", "[core][timestamp]") {
   int64_t t = *parse_timestamp("2024-02-29T23:59:59.000000001Z");
   CHECK(*parse_timestamp(format_timestamp(t)) == t);
 }
+
+TEST_CASE("iso_week follows ISO 8601 across year boundaries", "[core][timestamp]") {
+  auto week_of = [](const char* text) {
+    auto ns = convaudit::core::parse_timestamp(text);
+    REQUIRE(ns);
+    return convaudit::core::iso_week(*ns);
+  };
+  CHECK(week_of("2026-07-30T12:00:00Z").label == "2026-W31");
+  CHECK(week_of("2026-07-27T00:00:00Z").label == "2026-W31");  // Monday
+  CHECK(week_of("2026-07-26T23:59:59Z").label == "2026-W30");  // Sunday before
+  CHECK(week_of("2021-01-03T10:00:00Z").label == "2020-W53");  // belongs to the previous year
+  CHECK(week_of("2024-12-30T10:00:00Z").label == "2025-W01");  // belongs to the next year
+  auto w = week_of("2026-07-30T12:00:00Z");
+  CHECK(format_timestamp(w.monday_ns) == "2026-07-27T00:00:00Z");
+  CHECK(week_of("1969-12-31T23:00:00Z").label == "1970-W01");  // 1970-01-01 is a Thursday
+}
+
+TEST_CASE("epoch digit strings beyond the nanosecond range are rejected, not wrapped",
+          "[core][timestamp]") {
+  for (const char* text : {"99999999999", "99999999999999", "99999999999999999",
+                           "9999999999999999999"}) {
+    INFO(text);
+    auto parsed = parse_timestamp(text);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().code == ErrorCode::kBadTimestamp);
+  }
+  auto ok = parse_timestamp("9000000000");  // year 2255 in seconds still fits
+  REQUIRE(ok);
+  CHECK(*ok == 9'000'000'000 * kSecond);
+}
