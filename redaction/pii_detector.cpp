@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -25,6 +26,8 @@ enum class Check {
   kSsn,
   kIban,
   kIpv4,
+  kIpv6,
+  kMac,
   kPhone,
   kSecretShape,    // a well-known token shape: accepted as matched
   kSecretKeyword,  // a value after key/secret/token/password: must look random
@@ -32,7 +35,10 @@ enum class Check {
   kPrivateKey,
   kDateOfBirth,
   kBech32,
+  kBase58,
   kEthereum,
+  kPassport,
+  kDriverLicense,
   kPersonName,
   kAddress,
 };
@@ -44,69 +50,116 @@ struct RuleSpec {
   const char* value;
 };
 
-// Date forms accepted after a birth word.
+// Month names (en, de, fr, es, it, nl) are only read after a birth word, so a loose word is safe.
 constexpr const char* kDate =
-    R"((?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|)"
-    R"(\d{1,2}(?:st|nd|rd|th)?\.? (?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,? \d{4}|)"
-    R"((?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})\b)";
+    R"((?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|)"
+    R"(\d{1,2}(?:st|nd|rd|th|er|º)?\.?\s+(?:(?i:de|of)\s+)?\p{L}{3,10}\.?,?\s+(?:(?i:de)\s+)?\d{4}|)"
+    R"(\p{L}{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b)";
+
+// What may sit between a context word and its value: "is", "=", ":", "#", quotes.
+#define CA_SEP R"(["']?\s*(?:(?:(?i:is|was|est|es|ist|è|=>|->)|[:=#])\s*){0,2}["']?)"
+#define CA_NUMBER_WORD \
+  R"((?:[ \-]?(?i:no\.?|nr\.?|number|nummer|numéro|número|numero|num\.?|#)(?:\b|\s|$))?)"
 
 // Order matters only for ties (same span length): earlier rules win.
 const RuleSpec kRules[] = {
     {PiiType::kSecret, Check::kPrivateKey, nullptr,
-     R"((?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?-----END [A-Z0-9 ]*PRIVATE KEY-----)"},
+     R"((?s)-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----.*?-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----)"},
     {PiiType::kSecret, Check::kPrivateKey, nullptr,
-     R"(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[A-Za-z0-9+/=\s]*)"},
+     R"(-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----[A-Za-z0-9+/=\s]*)"},
     {PiiType::kUrlCredentials, Check::kUrlCredentials, nullptr,
      R"(\b[A-Za-z][A-Za-z0-9+.\-]{1,15}://[^\s:/@]+:[^\s/@]+@[A-Za-z0-9.\-\[\]]+(?::\d{1,5})?)"},
     {PiiType::kEmail, Check::kEmail, nullptr,
      R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)"
      R"((?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b)"},
-    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)"},
     {PiiType::kSecret, Check::kSecretShape, nullptr,
-     R"(\bsk-(?:proj-|ant-|live-|test-)?[A-Za-z0-9_\-]{20,})"},
-    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,})"},
+     R"(\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b)"},
+    {PiiType::kSecret, Check::kSecretShape, nullptr,
+     R"(\bsk-(?:proj-|ant-|live-|test-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,})"},
+    {PiiType::kSecret, Check::kSecretShape, nullptr,
+     R"(\b(?:[rs]k|whsec)_(?:(?:live|test)_)?[A-Za-z0-9]{16,})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bgh[pousr]_[A-Za-z0-9]{36,255})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bgithub_pat_[A-Za-z0-9_]{22,255})"},
-    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bxox[baprs]-[A-Za-z0-9\-]{10,})"},
+    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bglpat-[A-Za-z0-9_\-]{20,})"},
+    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bxox[abposre]-[A-Za-z0-9\-]{10,})"},
+    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bxapp-[A-Za-z0-9\-]{20,})"},
+    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bAIza[0-9A-Za-z_\-]{35})"},
+    {PiiType::kSecret, Check::kSecretShape, nullptr,
+     R"(\bSG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64})"},
+    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\b(?:npm|hf)_[A-Za-z0-9]{30,})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr,
      R"(\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})"},
     {PiiType::kSecret, Check::kSecretShape, R"((?i:\bbearer)\s+)", R"([A-Za-z0-9\-._~+/]{20,}=*)"},
+    {PiiType::kSecret, Check::kSecretShape, R"((?i:\bauthorization:?\s*basic)\s+)",
+     R"([A-Za-z0-9+/]{12,}={0,2})"},
     {PiiType::kSecret, Check::kSecretKeyword,
-     R"((?i:\b(?:api[_\-. ]?key|secret(?:[_\-. ]?key)?|client[_\-. ]?secret|access[_\-. ]?)"
-     R"((?:key|token)|auth[_\-. ]?token|token|password|passwd|passphrase|private[_\-. ]?key)\b))"
-     R"(["']?\s*(?:=>|[:=]|(?i:is|was))?\s*["']?)",
-     R"([A-Za-z0-9\-_.+/=!@#$%^&*~]{20,})"},
+     R"((?i:\b(?:api[_\-. ]?key|apikey|secret(?:[_\-. ]?(?:access[_\-. ]?)?key)?|)"
+     R"(client[_\-. ]?secret|access[_\-. ]?(?:key|token)(?:[_\-. ]?id)?|auth[_\-. ]?token|)"
+     R"(refresh[_\-. ]?token|token|password|passwd|passphrase|private[_\-. ]?key|credentials?|key|)"
+     R"(passwort|kennwort|contraseña|mot de passe|clave|schlüssel)\b))" CA_SEP,
+     R"([A-Za-z0-9\-_.+/=!@#$%^&*~]{16,})"},
     {PiiType::kSecret, Check::kPassword,
-     R"((?i:\b(?:password|passwd|pwd|passcode)\b)\s*[:=]\s*["']?)", R"([^\s"',;]{4,64})"},
-    {PiiType::kCard, Check::kCard, nullptr, R"(\b\d(?:[ \-]?\d){12,18}\b)"},
+     R"((?i:\b(?:password|passwd|pwd|passcode|passwort|kennwort|contraseña|mot de passe|)"
+     R"(wachtwoord)\b))" CA_SEP,
+     R"([^\s"',;]{4,64})"},
+    {PiiType::kCard, Check::kCard, nullptr, R"(\b\d(?:[ \-.]?\d){12,}\b)"},
     {PiiType::kSsn, Check::kSsn, nullptr, R"(\b\d{3}-\d{2}-\d{4}\b)"},
     {PiiType::kSsn, Check::kSsn,
-     R"((?i:\b(?:ssn|social security(?: number| no\.?| #)?)\b)\s*(?:#|:|=|(?i:is))?\s*)",
-     R"(\d{3}[ \-]?\d{2}[ \-]?\d{4}\b)"},
-    {PiiType::kIban, Check::kIban, nullptr, R"(\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}\b)"},
+     R"((?i:\b(?:ssn|ss#|soc(?:ial)?\.? sec(?:urity)?\.?(?: number| no\.?| #| num)?)(?:\b|#))\s*)"
+     R"((?:#|:|=|(?i:is))?\s*)",
+     R"(\d{3}[ \-.]?\d{2}[ \-.]?\d{4}\b)"},
+    {PiiType::kIban, Check::kIban, nullptr, R"(\b[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){11,34}\b)"},
     {PiiType::kIpAddress, Check::kIpv4, nullptr, R"(\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)"},
+    {PiiType::kIpAddress, Check::kIpv6, nullptr,
+     R"([0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\.\d{1,3}\.\d{1,3}\.\d{1,3})?)"},
+    {PiiType::kMacAddress, Check::kMac, nullptr,
+     R"(\b[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}\b|\b[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}\b|)"
+     R"(\b[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\b)"},
     {PiiType::kPhone, Check::kPhone, nullptr, R"(\+?\(?\d[\d\-. /()]*\d)"},
     {PiiType::kDateOfBirth, Check::kDateOfBirth,
-     R"((?:(?i:\b(?:born(?: on)?|dob|date of birth|birth ?date|birthday|geboren(?: am)?)\b)|)"
+     R"((?:(?i:\b(?:born(?: on| in)?|dob|date of birth|birth ?date|birthday|geboren(?: am| op)?|)"
+     R"(geburtsdatum|geburtstag|fecha de nacimiento|nacid[oa](?: el)?|data di nascita|nat[oa] il|)"
+     R"(date de naissance|geboortedatum|verjaardag|cumpleaños|compleanno|anniversaire)\b)|)"
      R"((?i:\bd\.o\.b\.?)|(?i:\bné(?:e)? le\b)))"
-     R"(\s*(?:[:\-]|(?i:is|was))?\s*)",
+     R"(\s*(?:[:\-]|(?i:is|was|am|le|el|il|op|on))?\s*(?:(?i:the|le|el|il)\s+)?)",
      kDate},
-    {PiiType::kCryptoWallet, Check::kBech32, nullptr, R"(\bbc1[ac-hj-np-z02-9]{25,87}\b)"},
+    {PiiType::kCryptoWallet, Check::kBech32, nullptr,
+     R"(\b(?:(?:bc|tb)1[ac-hj-np-z02-9]{8,87}|(?:BC|TB)1[AC-HJ-NP-Z02-9]{8,87})\b)"},
+    {PiiType::kCryptoWallet, Check::kBase58, nullptr, R"(\b[13][1-9A-HJ-NP-Za-km-z]{25,34}\b)"},
     {PiiType::kCryptoWallet, Check::kEthereum, nullptr, R"(\b0x[0-9a-fA-F]{40}\b)"},
+    {PiiType::kPassport, Check::kPassport,
+     R"((?i:\b(?:passport|reisepass|pass-?nr\.?|passnummer|passeport|pasaporte|passaporto|paspoort))" CA_NUMBER_WORD
+     R"())" CA_SEP,
+     R"([A-Z0-9]{6,9}\b)"},
+    {PiiType::kDriverLicense, Check::kDriverLicense,
+     R"((?:(?i:\b(?:driver'?s?[ \-]licen[cs]e|driving[ \-]licen[cs]e|licen[cs]e|f(?:ü|ue)hrerschein|)"
+     R"(permis de conduire|carnet de conducir|licencia de conducir|permiso de conducir|)"
+     R"(patente(?: di guida)?|rijbewijs))" CA_NUMBER_WORD R"()|\bDL#?))" CA_SEP,
+     R"([A-Z0-9]{1,18}(?:[ \-][A-Z0-9]{1,8}){0,4})"},
     {PiiType::kPersonName, Check::kPersonName,
-     R"((?:(?i:\bmy (?:full )?name is|\bmein name ist|\bje m'appelle)|(?m:^)[ \t]*)"
-     R"((?i:full name|name)[ \t]*:|[,;|(][ \t]*(?i:name)[ \t]*:)[ \t]*)",
+     R"((?:(?i:\bmy (?:full )?name is|\bmein name ist|\bich hei(?:ß|ss)e|\bje m'appelle|)"
+     R"(\bmon nom est|\bme llamo|\bmi nombre es|\bmi chiamo|\bil mio nome è|\bik heet|)"
+     R"(\bmijn naam is|\bdear (?:mr|mrs|ms|dr|herr|frau)\.?)|(?m:^)[ \t]*)"
+     R"((?i:full name|name|nombre|nom)[ \t]*:|[,;|(][ \t]*(?i:name)[ \t]*:)[ \t]*)",
      R"(\p{Lu}[\p{L}'\-]+(?: \p{Lu}[\p{L}'\-]+){0,2})"},
     {PiiType::kAddress, Check::kAddress, nullptr,
      R"(\b\d{1,5}[A-Za-z]? (?:\p{Lu}[\p{L}'\-]*\.? ){1,4}(?:Street|St|Avenue|Ave|Road|Rd|)"
      R"(Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent|Square|Sq|)"
      R"(Highway|Hwy|Parkway|Pkwy)\b)"},
     {PiiType::kAddress, Check::kAddress, nullptr,
-     R"(\b\p{Lu}\p{Ll}+(?:straße|strasse|weg|platz|allee|gasse|ring|damm) \d{1,4}[a-z]?\b)"},
+     R"(\b\p{Lu}\p{Ll}+(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|straat|laan|)"
+     R"(gracht|plein|kade|singel) \d{1,4}[a-z]?\b)"},
     {PiiType::kAddress, Check::kAddress, nullptr,
      R"(\b\d{1,4}(?:,| bis| ter)? (?:rue|avenue|boulevard|chemin|allée|place|impasse|quai) )"
      R"((?:(?:de la|de|du|des) |d')?\p{Lu}[\p{L}'\-]*(?: \p{Lu}[\p{L}'\-]*){0,3})"},
+    {PiiType::kAddress, Check::kAddress, nullptr,
+     R"(\b(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Via|Viale|Piazza|Corso) )"
+     R"((?:(?:de la|de|del|di|della|dei) )?\p{Lu}[\p{L}'\-]*(?: \p{Lu}[\p{L}'\-]*){0,3},? )"
+     R"((?:n\.? ?º? ?)?\d{1,4}\b)"},
 };
+
+#undef CA_SEP
+#undef CA_NUMBER_WORD
 
 struct Rule {
   RuleSpec spec;
@@ -180,68 +233,120 @@ struct DigitGroup {
 };
 
 constexpr std::string_view kVersionWords[] = {"version", "ver ", "release"};
-constexpr std::string_view kPhoneWords[] = {"phone",    "tel",      "mobile", "cell",    "call",
-                                            "fax",      "whatsapp", "sms",    "text me", "ring",
-                                            "reach me", "contact",  "handy",  "telefon", "portable",
-                                            "numéro",   "number is"};
+constexpr std::string_view kPhoneWords[] = {
+    "phone",     "tel",       "mobile",    "cell",     "call",      "fax",        "whatsapp",
+    "sms",       "text me",   "ring",      "reach me", "contact",   "handy",      "telefon",
+    "portable",  "numéro",    "number is", "móvil",    "movil",     "teléfono",   "telefono",
+    "cellulare", "telefoon",  "mobiel",    "nummer",   "llámame",   "llamame",    "chiamami",
+    "bel me",    "appelle",   "appeler",   "rufen",    "anrufen",   "erreichbar", "número",
+    "numero",    "cellphone", "landline",  "hotline",  "whats app", "signal",     "mob"};
 constexpr std::string_view kNotPhoneWords[] = {
-    "order",        "invoice", "tracking", "ticket", "ref",      "account",
-    "id",           "#",       "case",     "serial", "sku",      "transaction",
-    "confirmation", "booking", "version",  "build",  "timestamp"};
+    "order",     "invoice",  "tracking",     "ticket",  "ref",     "account",
+    "id",        "#",        "case",         "serial",  "sku",     "transaction",
+    "pedido",    "bestell",  "confirmation", "booking", "version", "build",
+    "timestamp", "commande", "isbn",         "fedex",   "ups",     "usps",
+    "parcel",    "shipment", "po ",          "policy"};
 
-// Whether the groups [first, last] (and a '+' or '(' before the first) look like a phone number.
-bool phone_shape_ok(std::string_view text, const std::vector<DigitGroup>& groups, size_t first,
-                    size_t last, bool plus) {
-  size_t total = 0;
+// Total digits (country code included) of numbers under the calling codes we know; others get
+// the E.164 bounds 8..15.
+struct CallingCode {
+  std::string_view code;
+  size_t min_total;
+  size_t max_total;
+};
+constexpr CallingCode kCallingCodes[] = {
+    {"1", 11, 11},   {"7", 11, 11},  {"20", 11, 12},  {"27", 11, 11},  {"30", 12, 12},
+    {"31", 11, 11},  {"32", 10, 11}, {"33", 11, 11},  {"34", 11, 11},  {"36", 10, 11},
+    {"39", 10, 13},  {"40", 11, 11}, {"41", 11, 11},  {"43", 10, 14},  {"44", 11, 12},
+    {"45", 10, 10},  {"46", 9, 12},  {"47", 10, 10},  {"48", 11, 11},  {"49", 10, 14},
+    {"52", 12, 13},  {"55", 12, 13}, {"61", 11, 11},  {"65", 10, 10},  {"81", 11, 12},
+    {"86", 12, 13},  {"91", 12, 12}, {"351", 12, 12}, {"353", 11, 12}, {"358", 9, 13},
+    {"971", 11, 12},
+};
+
+bool international_length_ok(const std::string& digits) {
+  for (const CallingCode& cc : kCallingCodes) {
+    if (digits.compare(0, cc.code.size(), cc.code) == 0) {
+      return digits.size() >= cc.min_total && digits.size() <= cc.max_total;
+    }
+  }
+  return digits.size() >= 8 && digits.size() <= 15;
+}
+
+bool lengths_are(const std::vector<size_t>& lengths, std::initializer_list<size_t> want) {
+  return std::equal(lengths.begin(), lengths.end(), want.begin(), want.end());
+}
+
+// 0: not a phone; 1: a phone only because a phone word precedes it; 2: a national or
+// international phone shape on its own.
+int phone_score(std::string_view text, const std::vector<DigitGroup>& groups, size_t first,
+                size_t last, bool intl, size_t skip_digits) {
+  std::string digits;
   std::vector<size_t> lengths;
   for (size_t i = first; i <= last; ++i) {
     lengths.push_back(groups[i].end - groups[i].begin);
-    total += lengths.back();
+    digits += text.substr(groups[i].begin, lengths.back());
   }
+  if (intl) {
+    return international_length_ok(digits.substr(skip_digits)) ? 2 : 0;
+  }
+  const size_t total = digits.size();
   if (total < 7 || total > 15) {
-    return false;
+    return 0;
+  }
+  const size_t n = lengths.size();
+  // Dates (2024-01-15, 15.01.2024) and dotted quads are not phones whatever the context.
+  std::string seps;
+  for (size_t i = first + 1; i <= last; ++i) {
+    seps += text.substr(groups[i - 1].end, groups[i].begin - groups[i - 1].end);
+  }
+  if (lengths_are(lengths, {4, 2, 2}) || lengths_are(lengths, {2, 2, 4}) ||
+      lengths_are(lengths, {1, 1, 4}) || lengths_are(lengths, {1, 2, 4}) ||
+      lengths_are(lengths, {2, 1, 4})) {
+    return 0;
+  }
+  if (n == 4 && seps == "..." &&
+      std::all_of(lengths.begin(), lengths.end(), [](size_t l) { return l <= 3; })) {
+    return 0;
   }
   const std::string before = window_before(text, groups[first].begin, 28);
   const bool positive = contains_any(before, kPhoneWords);
   const bool negative = contains_any(window_before(text, groups[first].begin, 16), kNotPhoneWords);
-  if (plus) {
-    return total >= 8;
-  }
   if (negative && !positive) {
-    return false;
+    return 0;
   }
-  const size_t n = lengths.size();
-  const char lead = text[groups[first].begin];
-  const bool us = (n == 3 && lengths[0] == 3 && lengths[1] == 3 && lengths[2] == 4) ||
-                  (n == 4 && lengths[0] == 1 && lead == '1' && lengths[1] == 3 && lengths[2] == 3 &&
-                   lengths[3] == 4);
+  const char lead = digits[0];
+  const bool us = (lengths_are(lengths, {3, 3, 4}) && lead >= '2') ||
+                  (lengths_are(lengths, {1, 3, 3, 4}) && lead == '1' && digits[1] >= '2');
   const bool fr = n == 5 && lead == '0' &&
                   std::all_of(lengths.begin(), lengths.end(), [](size_t l) { return l == 2; });
-  // National numbers with a trunk 0 (UK, DE); "00" is an international prefix, not an area.
-  const bool trunk = n >= 2 && n <= 3 && lead == '0' && text[groups[first].begin + 1] != '0' &&
-                     lengths[0] >= 3 && lengths[0] <= 5 && total >= 9 && total <= 12;
+  // National numbers with a trunk 0 (UK, DE, NL, IT, FR, IN); "00" is an international prefix.
+  const bool trunk = n >= 2 && n <= 4 && lead == '0' && digits[1] != '0' && lengths[0] >= 2 &&
+                     lengths[0] <= 5 && total >= 9 && total <= 12 &&
+                     std::all_of(lengths.begin(), lengths.end(), [](size_t l) { return l >= 2; });
+  // Spain: nine digits starting 6-9, grouped 3-3-3, 3-2-2-2 or 2-3-2-2.
+  const bool es = total == 9 && lead >= '6' &&
+                  (lengths_are(lengths, {3, 3, 3}) || lengths_are(lengths, {3, 2, 2, 2}) ||
+                   lengths_are(lengths, {2, 3, 2, 2}));
+  // India mobiles 5-5 starting 6-9; Italy mobiles 3xx.
+  const bool in = lengths_are(lengths, {5, 5}) && lead >= '6';
+  const bool it = lead == '3' && lengths[0] == 3 && n >= 2 && n <= 4 && total >= 9 && total <= 10;
   // ddd-dd-dddd is the SSN shape, never a phone on its own.
-  const bool ssn_shape = n == 3 && lengths[0] == 3 && lengths[1] == 2 && lengths[2] == 4;
+  const bool ssn_shape = lengths_are(lengths, {3, 2, 4});
   if (ssn_shape && !positive) {
-    return false;
+    return 0;
   }
-  if (us || fr || trunk) {
-    return true;
+  if (us || fr || trunk || es || in || it) {
+    return 2;
   }
   // Anything else (a bare run of digits, unusual grouping) only next to a phone word; a bare
   // 13+ digit run is a millisecond timestamp, not a phone.
-  return positive && !(n == 1 && total > 12);
+  return positive && !(n == 1 && total > 12) ? 1 : 0;
 }
 
 void find_phones(std::string_view text, size_t begin, size_t end, size_t order,
                  std::vector<Candidate>& out) {
-  if (begin > 0 && (is_alnum(text[begin - 1]) || text[begin - 1] == '_')) {
-    return;
-  }
-  if (end < text.size() && (is_alnum(text[end]) || text[end] == '_')) {
-    return;
-  }
-  const bool plus = text[begin] == '+';
+  bool plus = text[begin] == '+';
   std::vector<DigitGroup> groups;
   std::vector<bool> breaks;  // breaks[i]: the separator before group i is not phone-like
   for (size_t i = begin; i < end;) {
@@ -256,13 +361,28 @@ void find_phones(std::string_view text, size_t begin, size_t end, size_t order,
     bool broken = false;
     if (!groups.empty()) {
       const std::string_view sep = text.substr(groups.back().end, i - groups.back().end);
-      broken = sep.size() > 2 || sep == "  " || sep == ".." || sep == "--" || sep == "//";
+      broken = sep.size() > 2 || sep == "  " || sep == ".." || sep == "--" || sep == "//" ||
+               sep == "((" || sep == "))" || sep == ")(";
     }
     groups.push_back({i, j});
     breaks.push_back(broken);
     i = j;
   }
-  // Segments split at non-phone separators; within each, the longest accepted window wins.
+  // Digits glued to letters ("ID123", "5kg") belong to a word: drop those groups.
+  if (!groups.empty() && begin > 0 && (is_alnum(text[begin - 1]) || text[begin - 1] == '_')) {
+    groups.erase(groups.begin());
+    breaks.erase(breaks.begin());
+    plus = false;
+    if (!breaks.empty()) {
+      breaks[0] = true;
+    }
+  }
+  if (!groups.empty() && end < text.size() && (is_alnum(text[end]) || text[end] == '_')) {
+    groups.pop_back();
+    breaks.pop_back();
+  }
+  // Segments split at non-phone separators; within each, the longest window with a phone shape
+  // wins, else the longest window a phone word vouches for.
   size_t seg_first = 0;
   while (seg_first < groups.size()) {
     size_t seg_last = seg_first;
@@ -270,35 +390,163 @@ void find_phones(std::string_view text, size_t begin, size_t end, size_t order,
       ++seg_last;
     }
     size_t first = seg_first;
+    // A window that starts inside a longer digit run ("DE89 3704 0044 0532 0130 00") needs a
+    // phone word; one at the start of the run, or right after another phone, does not.
+    bool at_start = true;
     while (first <= seg_last) {
-      bool found = false;
+      // "+" (or "00") marks an international number: only for the first group of the match.
+      const bool with_plus = plus && first == 0;
+      const bool double_zero = !with_plus && text.substr(groups[first].begin, 2) == "00" &&
+                               (first == 0 || breaks[first]);
+      const bool intl = with_plus || double_zero;
       // A phone has at most 7 groups; the bound keeps hostile digit runs linear.
       const size_t last_max = std::min(seg_last, first + 6);
+      size_t best_last = 0;
+      int best = 0;
       for (size_t last = last_max + 1; last-- > first;) {
-        const bool with_plus = plus && first == 0;
-        if (!phone_shape_ok(text, groups, first, last, with_plus)) {
-          continue;
+        int score = phone_score(text, groups, first, last, intl, double_zero ? 2 : 0);
+        if (!at_start && score == 2 && !intl) {
+          score =
+              contains_any(window_before(text, groups[seg_first].begin, 28), kPhoneWords) ? 1 : 0;
         }
-        size_t span_begin = groups[first].begin;
-        if (with_plus) {
-          span_begin = begin;
-        } else if (span_begin > 0 && text[span_begin - 1] == '(' &&
-                   groups[first].end < text.size() && text[groups[first].end] == ')') {
-          --span_begin;
+        if (score > best) {
+          best = score;
+          best_last = last;
+          if (score == 2) {
+            break;
+          }
         }
-        const size_t span_end = groups[last].end;
-        std::string normalized = with_plus ? "+" : "";
-        normalized += digits_of(text.substr(span_begin, span_end - span_begin));
-        out.push_back({{PiiType::kPhone, span_begin, span_end, std::move(normalized)}, order});
-        first = last + 1;
-        found = true;
-        break;
       }
-      if (!found) {
+      if (best == 0) {
         ++first;
+        at_start = false;
+        continue;
       }
+      at_start = true;
+      size_t span_begin = groups[first].begin;
+      if (with_plus) {
+        span_begin = begin;
+      } else if (span_begin > 0 && text[span_begin - 1] == '(' && groups[first].end < text.size() &&
+                 text[groups[first].end] == ')') {
+        --span_begin;
+      }
+      const size_t span_end = groups[best_last].end;
+      std::string digits = digits_of(text.substr(span_begin, span_end - span_begin));
+      std::string normalized;
+      if (with_plus) {
+        normalized = "+" + digits;
+      } else if (double_zero) {
+        normalized = "+" + digits.substr(2);
+      } else {
+        normalized = std::move(digits);
+      }
+      out.push_back({{PiiType::kPhone, span_begin, span_end, std::move(normalized)}, order});
+      first = best_last + 1;
     }
     seg_first = seg_last + 1;
+  }
+}
+
+// ---- payment cards ------------------------------------------------------------------------------
+
+constexpr std::string_view kCardWords[] = {
+    "card",  "visa",  "master", "amex", "credit",   "debit", "karte",  "carte",       "tarjeta",
+    "carta", "kaart", "pan",    "cc",   "discover", "jcb",   "diners", "kreditkarte", "cb "};
+constexpr std::string_view kNotCardWords[] = {"tracking", "fedex",   "ups",    "usps",   "isbn",
+                                              "order",    "invoice", "awb",    "parcel", "shipment",
+                                              "sendung",  "colis",   "pedido", "imei",   "serial"};
+
+bool card_digits_ok(const std::string& digits) {
+  return internal::luhn_valid(digits) && internal::card_issuer_valid(digits);
+}
+
+// Groups of a digit run split by single spaces, dashes or dots. The whole run is a card, or it
+// is tiled by cards (two cards in a row), or -- when the run is not one long 4-digit grouping
+// such as a USPS tracking number -- a conventionally grouped card inside it is taken.
+void find_cards(std::string_view text, size_t begin, size_t end, size_t order,
+                std::vector<Candidate>& out) {
+  const bool negative = contains_any(window_before(text, begin, 24), kNotCardWords) &&
+                        !contains_any(window_before(text, begin, 24), kCardWords);
+  if (negative || extends_number(text, begin, end, " -.")) {
+    return;
+  }
+  std::vector<DigitGroup> groups;
+  for (size_t i = begin; i < end;) {
+    if (!is_digit(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < end && is_digit(text[j])) {
+      ++j;
+    }
+    groups.push_back({i, j});
+    i = j;
+  }
+  auto digits_in = [&](size_t first, size_t last) {
+    return digits_of(text.substr(groups[first].begin, groups[last].end - groups[first].begin));
+  };
+  auto emit = [&](size_t first, size_t last) {
+    const size_t b = groups[first].begin;
+    const size_t e = groups[last].end;
+    out.push_back({{PiiType::kCard, b, e, digits_in(first, last)}, order});
+  };
+  const size_t n = groups.size();
+  if (n == 0 || n > 64) {
+    return;
+  }
+  std::string all = digits_in(0, n - 1);
+  if (all.size() <= 19 && card_digits_ok(all)) {
+    emit(0, n - 1);
+    return;
+  }
+  // Tiling: reach[i] = the group where the tile ending before group i starts (+1), 0 if none.
+  std::vector<size_t> reach(n + 1, 0);
+  reach[0] = 1;
+  for (size_t i = 0; i < n; ++i) {
+    if (reach[i] == 0) {
+      continue;
+    }
+    for (size_t j = i; j < n && j < i + 8; ++j) {
+      std::string d = digits_in(i, j);
+      if (d.size() > 19) {
+        break;
+      }
+      if (d.size() >= 13 && reach[j + 1] == 0 && card_digits_ok(d)) {
+        reach[j + 1] = i + 1;
+      }
+    }
+  }
+  if (reach[n] != 0) {
+    for (size_t e = n; e > 0;) {
+      const size_t s = reach[e] - 1;
+      emit(s, e - 1);
+      e = s;
+    }
+    return;
+  }
+  const bool long_fours =
+      n >= 5 && std::all_of(groups.begin(), groups.end() - 1,
+                            [](const DigitGroup& g) { return g.end - g.begin == 4; });
+  if (long_fours) {
+    return;
+  }
+  for (size_t first = 0; first < n; ++first) {
+    for (size_t last = std::min(n - 1, first + 5) + 1; last-- > first;) {
+      std::vector<size_t> lengths;
+      for (size_t k = first; k <= last; ++k) {
+        lengths.push_back(groups[k].end - groups[k].begin);
+      }
+      const bool conventional =
+          lengths_are(lengths, {4, 4, 4, 4}) || lengths_are(lengths, {4, 6, 5}) ||
+          lengths_are(lengths, {4, 6, 4}) || lengths_are(lengths, {4, 4, 4, 4, 3}) ||
+          (lengths.size() == 1 && lengths[0] >= 13 && lengths[0] <= 19);
+      if (conventional && card_digits_ok(digits_in(first, last))) {
+        emit(first, last);
+        first = last;
+        break;
+      }
+    }
   }
 }
 
@@ -320,6 +568,33 @@ bool has_classes(std::string_view value, int wanted) {
   return int{lower_case} + int{upper_case} + int{digit} + int{other} >= wanted;
 }
 
+// A random token mixes cases or carries digits; "ThisIsAnExample" or "correct-horse" does not.
+bool has_digit_or_mixed(std::string_view value) {
+  return std::any_of(value.begin(), value.end(), is_digit) || has_classes(value, 3);
+}
+
+// "::", "a:b:c" or "12:30:45" parse or nearly parse as IPv6; an address has at least three
+// groups, or two with one of four hex digits holding a digit ("fe80::1").
+bool ipv6_plausible(std::string_view value) {
+  size_t groups = 0;
+  bool strong = false;
+  size_t i = 0;
+  while (i < value.size()) {
+    size_t j = i;
+    while (j < value.size() && value[j] != ':') {
+      ++j;
+    }
+    if (j > i) {
+      ++groups;
+      const std::string_view g = value.substr(i, j - i);
+      strong = strong || (g.size() == 4 && std::any_of(g.begin(), g.end(), is_digit)) ||
+               g.find('.') != std::string_view::npos;
+    }
+    i = j + 1;
+  }
+  return groups >= 3 || (groups == 2 && strong);
+}
+
 // Returns false when the candidate is not PII; otherwise fills span.end and span.normalized.
 bool validate(Check check, std::string_view text, PiiSpan& span) {
   std::string_view value = text.substr(span.begin, span.end - span.begin);
@@ -338,7 +613,8 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
       span.end = trim_trailing(text, span.begin, span.end);
       value = text.substr(span.begin, span.end - span.begin);
       if (check == Check::kSecretKeyword &&
-          (value.size() < 20 || internal::shannon_entropy(value) < 3.0 || !has_classes(value, 2))) {
+          (value.size() < 16 || internal::shannon_entropy(value) < 3.0 || !has_classes(value, 2) ||
+           !has_digit_or_mixed(value))) {
         return false;
       }
       if (check == Check::kPassword && (value.size() < 4 || !has_classes(value, 2))) {
@@ -357,17 +633,6 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
       }
       span.normalized = std::string(text.substr(span.begin, span.end - span.begin));
       return true;
-    case Check::kCard: {
-      if (extends_number(text, span.begin, span.end, " -")) {
-        return false;
-      }
-      std::string digits = digits_of(value);
-      if (!internal::luhn_valid(digits) || !internal::card_issuer_valid(digits)) {
-        return false;
-      }
-      span.normalized = std::move(digits);
-      return true;
-    }
     case Check::kSsn: {
       if (extends_number(text, span.begin, span.end, "-")) {
         return false;
@@ -419,22 +684,117 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
       span.normalized = std::string(value);
       return true;
     }
+    case Check::kIpv6: {
+      if ((span.begin > 0 && (is_alnum(text[span.begin - 1]) || text[span.begin - 1] == ':' ||
+                              text[span.begin - 1] == '.' || text[span.begin - 1] == '-')) ||
+          (span.end < text.size() &&
+           (is_alnum(text[span.end]) || text[span.end] == ':' || text[span.end] == '-'))) {
+        return false;
+      }
+      if (!ipv6_plausible(value)) {
+        return false;
+      }
+      auto canonical = internal::ipv6_canonical(value);
+      if (!canonical) {
+        return false;
+      }
+      span.normalized = std::move(*canonical);
+      return true;
+    }
+    case Check::kMac: {
+      if (extends_number(text, span.begin, span.end, ":-.") ||
+          (span.end + 1 < text.size() && (text[span.end] == ':' || text[span.end] == '-') &&
+           std::isxdigit(static_cast<unsigned char>(text[span.end + 1])) != 0) ||
+          (span.begin >= 2 && (text[span.begin - 1] == ':' || text[span.begin - 1] == '-') &&
+           std::isxdigit(static_cast<unsigned char>(text[span.begin - 2])) != 0)) {
+        return false;
+      }
+      std::string hex;
+      bool letter = false;
+      for (char c : value) {
+        if (std::isxdigit(static_cast<unsigned char>(c)) != 0) {
+          hex.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+          letter = letter || !is_digit(c);
+        }
+      }
+      // The dotted Cisco form without a hex letter is more likely a number.
+      if (value[4] == '.' && !letter) {
+        return false;
+      }
+      span.normalized.clear();
+      for (size_t i = 0; i < hex.size(); i += 2) {
+        if (i > 0) {
+          span.normalized.push_back(':');
+        }
+        span.normalized += hex.substr(i, 2);
+      }
+      return true;
+    }
+    case Check::kPassport:
+    case Check::kDriverLicense: {
+      // Extend over groups that carry digits; a trailing word ("and", "OK") is not the number.
+      size_t end = span.begin;
+      size_t alnum = 0;
+      size_t digits = 0;
+      size_t i = span.begin;
+      while (i < span.end) {
+        size_t j = i;
+        size_t group_digits = 0;
+        while (j < span.end && is_alnum(text[j])) {
+          group_digits += is_digit(text[j]) ? 1 : 0;
+          ++j;
+        }
+        if (i != span.begin && group_digits == 0) {
+          break;
+        }
+        alnum += j - i;
+        digits += group_digits;
+        end = j;
+        i = j + 1;
+      }
+      if (end < text.size() && is_alnum(text[end])) {
+        return false;
+      }
+      const bool passport = check == Check::kPassport;
+      if (alnum < (passport ? 6 : 5) || alnum > (passport ? 9 : 20) || digits < 2) {
+        return false;
+      }
+      span.end = end;
+      value = text.substr(span.begin, span.end - span.begin);
+      span.normalized.clear();
+      for (char c : value) {
+        if (is_alnum(c)) {
+          span.normalized.push_back(c);
+        }
+      }
+      return true;
+    }
     case Check::kDateOfBirth:
     case Check::kPersonName:
     case Check::kAddress:
       span.normalized = std::string(value);
       return true;
     case Check::kBech32:
-      if (!internal::bech32_valid(value)) {
+      span.normalized = lower(value);
+      if (!internal::bech32_valid(span.normalized)) {
+        return false;
+      }
+      return true;
+    case Check::kBase58:
+      if (!internal::base58check_valid(value)) {
         return false;
       }
       span.normalized = std::string(value);
       return true;
     case Check::kEthereum:
+      if (!internal::eth_address_valid(value)) {
+        return false;
+      }
       span.normalized = lower(value);
       return true;
     case Check::kPhone:
-      return false;  // handled by find_phones
+    case Check::kCard:
+      return false;  // handled by find_phones / find_cards
   }
   return false;
 }
@@ -495,6 +855,10 @@ std::vector<PiiSpan> PiiDetector::detect(std::string_view text) const {
     impl_->set.for_each_match(rule.pattern_id, text, [&](match::MatchSpan m) {
       if (rule.spec.check == Check::kPhone) {
         find_phones(text, m.begin, m.end, order, candidates);
+        return;
+      }
+      if (rule.spec.check == Check::kCard) {
+        find_cards(text, m.begin, m.end, order, candidates);
         return;
       }
       PiiSpan span{rule.spec.type, m.begin, m.end, {}};

@@ -6,7 +6,7 @@
 namespace convaudit::redaction {
 namespace {
 
-constexpr std::array<std::pair<PiiType, std::string_view>, 12> kNames = {{
+constexpr std::array<std::pair<PiiType, std::string_view>, 15> kNames = {{
     {PiiType::kEmail, "EMAIL"},
     {PiiType::kPhone, "PHONE"},
     {PiiType::kCard, "CARD"},
@@ -19,6 +19,9 @@ constexpr std::array<std::pair<PiiType, std::string_view>, 12> kNames = {{
     {PiiType::kCryptoWallet, "WALLET"},
     {PiiType::kPersonName, "NAME"},
     {PiiType::kAddress, "ADDRESS"},
+    {PiiType::kMacAddress, "MAC"},
+    {PiiType::kPassport, "PASSPORT"},
+    {PiiType::kDriverLicense, "LICENSE"},
 }};
 
 }  // namespace

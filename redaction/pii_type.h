@@ -12,13 +12,16 @@ enum class PiiType {
   kCard,            // CARD   (payment card, Luhn-checked)
   kSsn,             // SSN    (US social security number)
   kIban,            // IBAN   (mod-97 checked)
-  kIpAddress,       // IP     (IPv4; IPv6 later)
+  kIpAddress,       // IP     (IPv4 and IPv6)
   kSecret,          // SECRET (API keys, tokens)
   kUrlCredentials,  // URLCRED
   kDateOfBirth,     // DOB
   kCryptoWallet,    // WALLET
   kPersonName,      // NAME
   kAddress,         // ADDRESS
+  kMacAddress,      // MAC
+  kPassport,        // PASSPORT (next to a passport word)
+  kDriverLicense,   // LICENSE  (next to a driving-licence word)
 };
 
 std::string_view pii_type_name(PiiType type);

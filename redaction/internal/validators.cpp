@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <utility>
 
+#include <arpa/inet.h>
+
+#include "engine/crypto/sha256.h"
+
 namespace convaudit::redaction::internal {
 namespace {
 
@@ -21,17 +25,19 @@ int prefix_value(std::string_view digits, size_t n) {
 }
 
 // ISO 13616 registry lengths (SWIFT IBAN registry).
-constexpr std::array<std::pair<std::string_view, size_t>, 77> kIbanLengths = {{
-    {"AD", 24}, {"AE", 23}, {"AL", 28}, {"AT", 20}, {"AZ", 28}, {"BA", 20}, {"BE", 16}, {"BG", 22},
-    {"BH", 22}, {"BR", 29}, {"BY", 28}, {"CH", 21}, {"CR", 22}, {"CY", 28}, {"CZ", 24}, {"DE", 22},
-    {"DK", 18}, {"DO", 28}, {"EE", 20}, {"EG", 29}, {"ES", 24}, {"FI", 18}, {"FO", 18}, {"FR", 27},
-    {"GB", 22}, {"GE", 22}, {"GI", 23}, {"GL", 18}, {"GR", 27}, {"GT", 28}, {"HR", 21}, {"HU", 28},
-    {"IE", 22}, {"IL", 23}, {"IQ", 23}, {"IS", 26}, {"IT", 27}, {"JO", 30}, {"KW", 30}, {"KZ", 20},
-    {"LB", 28}, {"LC", 32}, {"LI", 21}, {"LT", 20}, {"LU", 20}, {"LV", 21}, {"LY", 25}, {"MC", 27},
-    {"MD", 24}, {"ME", 22}, {"MK", 19}, {"MR", 27}, {"MT", 31}, {"MU", 30}, {"NL", 18}, {"NO", 15},
-    {"PK", 24}, {"PL", 28}, {"PS", 29}, {"PT", 25}, {"QA", 29}, {"RO", 24}, {"RS", 22}, {"SA", 24},
-    {"SC", 31}, {"SE", 24}, {"SI", 19}, {"SK", 24}, {"SM", 27}, {"ST", 25}, {"SV", 28}, {"TL", 23},
-    {"TN", 24}, {"TR", 26}, {"UA", 29}, {"VA", 22}, {"XK", 20},
+constexpr std::array<std::pair<std::string_view, size_t>, 89> kIbanLengths = {{
+    {"BI", 27}, {"DJ", 27}, {"FK", 18}, {"HN", 28}, {"MN", 20}, {"NI", 28}, {"OM", 23}, {"RU", 33},
+    {"SD", 18}, {"SO", 23}, {"VG", 24}, {"YE", 30}, {"AD", 24}, {"AE", 23}, {"AL", 28}, {"AT", 20},
+    {"AZ", 28}, {"BA", 20}, {"BE", 16}, {"BG", 22}, {"BH", 22}, {"BR", 29}, {"BY", 28}, {"CH", 21},
+    {"CR", 22}, {"CY", 28}, {"CZ", 24}, {"DE", 22}, {"DK", 18}, {"DO", 28}, {"EE", 20}, {"EG", 29},
+    {"ES", 24}, {"FI", 18}, {"FO", 18}, {"FR", 27}, {"GB", 22}, {"GE", 22}, {"GI", 23}, {"GL", 18},
+    {"GR", 27}, {"GT", 28}, {"HR", 21}, {"HU", 28}, {"IE", 22}, {"IL", 23}, {"IQ", 23}, {"IS", 26},
+    {"IT", 27}, {"JO", 30}, {"KW", 30}, {"KZ", 20}, {"LB", 28}, {"LC", 32}, {"LI", 21}, {"LT", 20},
+    {"LU", 20}, {"LV", 21}, {"LY", 25}, {"MC", 27}, {"MD", 24}, {"ME", 22}, {"MK", 19}, {"MR", 27},
+    {"MT", 31}, {"MU", 30}, {"NL", 18}, {"NO", 15}, {"PK", 24}, {"PL", 28}, {"PS", 29}, {"PT", 25},
+    {"QA", 29}, {"RO", 24}, {"RS", 22}, {"SA", 24}, {"SC", 31}, {"SE", 24}, {"SI", 19}, {"SK", 24},
+    {"SM", 27}, {"ST", 25}, {"SV", 28}, {"TL", 23}, {"TN", 24}, {"TR", 26}, {"UA", 29}, {"VA", 22},
+    {"XK", 20},
 }};
 
 uint32_t bech32_polymod(const std::string& values) {
@@ -48,6 +54,57 @@ uint32_t bech32_polymod(const std::string& values) {
     }
   }
   return chk;
+}
+
+// Keccak-f[1600] permutation (FIPS 202 round constants and rotation offsets).
+void keccak_f(std::array<uint64_t, 25>& a) {
+  constexpr std::array<uint64_t, 24> kRc = {
+      0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
+      0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
+      0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
+      0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
+      0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
+      0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL};
+  constexpr std::array<int, 25> kRot = {0,  1,  62, 28, 27, 36, 44, 6,  55, 20, 3,  10, 43,
+                                        25, 39, 41, 45, 15, 21, 8,  18, 2,  61, 56, 14};
+  auto rotl = [](uint64_t v, int n) { return n == 0 ? v : (v << n) | (v >> (64 - n)); };
+  for (uint64_t rc : kRc) {
+    std::array<uint64_t, 5> c{};
+    for (int x = 0; x < 5; ++x) {
+      c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
+    }
+    for (int x = 0; x < 5; ++x) {
+      const uint64_t d = c[(x + 4) % 5] ^ rotl(c[(x + 1) % 5], 1);
+      for (int y = 0; y < 25; y += 5) {
+        a[y + x] ^= d;
+      }
+    }
+    std::array<uint64_t, 25> b{};
+    for (int x = 0; x < 5; ++x) {
+      for (int y = 0; y < 5; ++y) {
+        b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(a[x + 5 * y], kRot[x + 5 * y]);
+      }
+    }
+    for (int x = 0; x < 5; ++x) {
+      for (int y = 0; y < 25; y += 5) {
+        a[y + x] = b[y + x] ^ (~b[y + (x + 1) % 5] & b[y + (x + 2) % 5]);
+      }
+    }
+    a[0] ^= rc;
+  }
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
 }
 
 }  // namespace
@@ -99,6 +156,14 @@ bool card_issuer_valid(std::string_view digits) {
   }
   if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) {
     return n == 16;
+  }
+  // Diners Club International (300-305, 36, 38-39; 14 digits, or 16 when co-branded).
+  if ((p3 >= 300 && p3 <= 305) || p2 == 36 || p2 == 38 || p2 == 39) {
+    return n == 14 || n == 16;
+  }
+  // UnionPay (62, 16-19), which Discover also accepts.
+  if (p2 == 62) {
+    return n >= 16;
   }
   if (p2 == 34 || p2 == 37) {
     return n == 15;
@@ -205,6 +270,139 @@ bool bech32_valid(std::string_view address) {
   }
   const uint32_t check = bech32_polymod(values);
   return check == 1 || check == 0x2bc830a3;
+}
+
+bool base58check_valid(std::string_view address) {
+  constexpr std::string_view kAlphabet =
+      "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  if (address.size() < 26 || address.size() > 35) {
+    return false;
+  }
+  // Big-endian base-256 accumulator; 25 bytes is all a valid address can hold.
+  std::array<uint8_t, 25> bytes{};
+  for (char c : address) {
+    const size_t v = kAlphabet.find(c);
+    if (v == std::string_view::npos) {
+      return false;
+    }
+    uint32_t carry = static_cast<uint32_t>(v);
+    for (size_t i = bytes.size(); i-- > 0;) {
+      carry += 58U * bytes[i];
+      bytes[i] = static_cast<uint8_t>(carry & 0xff);
+      carry >>= 8;
+    }
+    if (carry != 0) {
+      return false;  // more than 25 bytes
+    }
+  }
+  // Each leading '1' is one leading zero byte; the value must not have more or fewer.
+  size_t ones = 0;
+  while (ones < address.size() && address[ones] == '1') {
+    ++ones;
+  }
+  size_t zeros = 0;
+  while (zeros < bytes.size() && bytes[zeros] == 0) {
+    ++zeros;
+  }
+  if (ones != zeros) {
+    return false;
+  }
+  if (bytes[0] != 0x00 && bytes[0] != 0x05) {
+    return false;
+  }
+  const crypto::Digest first =
+      crypto::sha256(std::span<const uint8_t>(bytes.data(), bytes.size() - 4));
+  const crypto::Digest second =
+      crypto::sha256(std::span<const uint8_t>(first.data(), first.size()));
+  for (size_t i = 0; i < 4; ++i) {
+    if (second[i] != bytes[21 + i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string keccak256(std::string_view data) {
+  constexpr size_t kRate = 136;  // bytes, for a 256-bit output
+  std::array<uint64_t, 25> state{};
+  auto absorb = [&state](const uint8_t* block) {
+    for (size_t i = 0; i < kRate / 8; ++i) {
+      uint64_t lane = 0;
+      for (size_t b = 0; b < 8; ++b) {
+        lane |= static_cast<uint64_t>(block[i * 8 + b]) << (8 * b);
+      }
+      state[i] ^= lane;
+    }
+    keccak_f(state);
+  };
+  size_t off = 0;
+  while (data.size() - off >= kRate) {
+    absorb(reinterpret_cast<const uint8_t*>(data.data() + off));
+    off += kRate;
+  }
+  std::array<uint8_t, kRate> last{};
+  for (size_t i = 0; off + i < data.size(); ++i) {
+    last[i] = static_cast<uint8_t>(data[off + i]);
+  }
+  last[data.size() - off] ^= 0x01;  // Keccak padding (SHA-3 would use 0x06)
+  last[kRate - 1] ^= 0x80;
+  absorb(last.data());
+  std::string out(32, '\0');
+  for (size_t i = 0; i < 32; ++i) {
+    out[i] = static_cast<char>((state[i / 8] >> (8 * (i % 8))) & 0xff);
+  }
+  return out;
+}
+
+bool eth_address_valid(std::string_view address) {
+  if (address.size() != 42 || address[0] != '0' || (address[1] != 'x' && address[1] != 'X')) {
+    return false;
+  }
+  const std::string_view hex = address.substr(2);
+  bool has_lower = false;
+  bool has_upper = false;
+  std::string lowered;
+  for (char c : hex) {
+    if (hex_value(c) < 0) {
+      return false;
+    }
+    has_lower = has_lower || (c >= 'a' && c <= 'f');
+    has_upper = has_upper || (c >= 'A' && c <= 'F');
+    lowered.push_back(c >= 'A' && c <= 'F' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  if (!(has_lower && has_upper)) {
+    return true;  // no checksum carried
+  }
+  const std::string hash = keccak256(lowered);
+  for (size_t i = 0; i < 40; ++i) {
+    const uint8_t byte = static_cast<uint8_t>(hash[i / 2]);
+    const int nibble = i % 2 == 0 ? byte >> 4 : byte & 0x0f;
+    const char c = hex[i];
+    if (c >= '0' && c <= '9') {
+      continue;
+    }
+    const bool upper = c >= 'A' && c <= 'F';
+    if (upper != (nibble >= 8)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<std::string> ipv6_canonical(std::string_view text) {
+  if (text.size() < 2 || text.size() > 45) {
+    return std::nullopt;
+  }
+  const std::string copy(text);
+  in6_addr addr{};
+  if (inet_pton(AF_INET6, copy.c_str(), &addr) != 1) {
+    return std::nullopt;
+  }
+  std::array<char, INET6_ADDRSTRLEN> buf{};
+  if (inet_ntop(AF_INET6, &addr, buf.data(), buf.size()) == nullptr) {
+    return std::nullopt;
+  }
+  return std::string(buf.data());
 }
 
 double shannon_entropy(std::string_view text) {

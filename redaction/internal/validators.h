@@ -34,6 +34,21 @@ bool ipv4_valid(std::string_view text);
 // Segwit address (bc1..., lower-case) with a valid bech32 or bech32m checksum.
 bool bech32_valid(std::string_view address);
 
+// Legacy Bitcoin address (P2PKH "1...", P2SH "3..."): base58 decodes to 25 bytes, version 0x00 or
+// 0x05, and the last 4 bytes are the first 4 of SHA-256(SHA-256(first 21)).
+bool base58check_valid(std::string_view address);
+
+// Keccak-256 (the pre-SHA-3 padding used by Ethereum) of `data`, 32 bytes.
+std::string keccak256(std::string_view data);
+// "0x" + 40 hex digits. All-lower or all-upper hex carries no checksum and is accepted; mixed case
+// must match the EIP-55 checksum (upper-case where the Keccak-256 nibble of the lower-case hex is
+// >= 8).
+bool eth_address_valid(std::string_view address);
+
+// IPv6 in any textual form RFC 4291 allows (full, "::"-compressed, IPv4-mapped/embedded).
+// Returns the canonical RFC 5952 form, or nullopt.
+std::optional<std::string> ipv6_canonical(std::string_view text);
+
 // Shannon entropy of the bytes of `text`, in bits per character.
 double shannon_entropy(std::string_view text);
 
