@@ -1,11 +1,13 @@
 # convaudit_embed_rules(OUTPUT file.cpp ROOT dir)
 # Writes a C++ source that defines convaudit::rulehost::internal::embedded_rule_files(): every
-# *.lua file under ROOT/builtin, as {name relative to ROOT, content}. The rule pack is data, not
+# *.lua file under ROOT/builtin, and the benign conversation set (ROOT/builtin/benign/*.jsonl,
+# for `rules test`), as {name relative to ROOT, content}. The rule pack is data, not
 # source code, so it is globbed (CONFIGURE_DEPENDS re-runs this when a rule file is added) rather
 # than listed: a rule author adds a file and rebuilds, nothing else.
 function(convaudit_embed_rules)
   cmake_parse_arguments(ARG "" "OUTPUT;ROOT" "" ${ARGN})
-  file(GLOB_RECURSE _files CONFIGURE_DEPENDS RELATIVE ${ARG_ROOT} ${ARG_ROOT}/builtin/*.lua)
+  file(GLOB_RECURSE _files CONFIGURE_DEPENDS RELATIVE ${ARG_ROOT} ${ARG_ROOT}/builtin/*.lua
+    ${ARG_ROOT}/builtin/benign/*.jsonl)
   list(SORT _files)
   set(_body "")
   foreach(_rel IN LISTS _files)
@@ -31,5 +33,8 @@ ${_body}  };
 
 }  // namespace convaudit::rulehost::internal
 ")
-  file(CONFIGURE OUTPUT ${ARG_OUTPUT} CONTENT "${_source}" @ONLY)
+  # Written verbatim (no @VAR@ substitution: data files may contain e-mail addresses), and only
+  # copied over the output when it changed, so an unchanged pack does not rebuild.
+  file(WRITE ${ARG_OUTPUT}.tmp "${_source}")
+  configure_file(${ARG_OUTPUT}.tmp ${ARG_OUTPUT} COPYONLY)
 endfunction()

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <string_view>
 #include <system_error>
 
 #include "engine/rulehost/internal/embedded_rules.h"
@@ -33,15 +34,31 @@ Result<RuleSourceFile> read_rule_file(const fs::path& path, int pack_index) {
   return file;
 }
 
-}  // namespace
+bool ends_with(const std::string& text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
-std::vector<RuleSourceFile> builtin_rule_files() {
+// The embedded files whose name ends in `suffix`, sorted by name.
+std::vector<RuleSourceFile> embedded_files(std::string_view suffix) {
   std::vector<RuleSourceFile> files;
   for (auto& [name, content] : internal::embedded_rule_files()) {
-    files.push_back(RuleSourceFile{std::move(name), std::move(content), 0});
+    if (ends_with(name, suffix)) {
+      files.push_back(RuleSourceFile{std::move(name), std::move(content), 0});
+    }
   }
   std::sort(files.begin(), files.end(), by_name);
   return files;
+}
+
+}  // namespace
+
+std::vector<RuleSourceFile> builtin_rule_files() {
+  return embedded_files(".lua");
+}
+
+std::vector<RuleSourceFile> builtin_benign_conversations() {
+  return embedded_files(".jsonl");
 }
 
 Result<std::vector<RuleSourceFile>> load_rule_dir(const std::string& dir, int pack_index) {
