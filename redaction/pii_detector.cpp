@@ -222,7 +222,8 @@ size_t trim_trailing(std::string_view text, size_t begin, size_t end) {
 
 struct Candidate {
   PiiSpan span;
-  size_t order = 0;  // rule index, for ties
+  size_t order = 0;         // rule index, for ties
+  bool contextual = false;  // the rule required context words
 };
 
 // ---- phone numbers ----------------------------------------------------------------------------
@@ -232,7 +233,7 @@ struct DigitGroup {
   size_t end = 0;
 };
 
-constexpr std::string_view kVersionWords[] = {"version", "ver ", "release"};
+constexpr std::string_view kVersionWords[] = {"version", " ver ", " ver.", "release", " v."};
 constexpr std::string_view kPhoneWords[] = {
     "phone",     "tel",       "mobile",    "cell",     "call",      "fax",        "whatsapp",
     "sms",       "text me",   "ring",      "reach me", "contact",   "handy",      "telefon",
@@ -284,11 +285,21 @@ int phone_score(std::string_view text, const std::vector<DigitGroup>& groups, si
   std::string digits;
   std::vector<size_t> lengths;
   for (size_t i = first; i <= last; ++i) {
+    // "+33 (0)1 ...": the bracketed trunk 0 is not dialled from abroad.
+    if (intl && i > first && groups[i].end - groups[i].begin == 1 && text[groups[i].begin] == '0' &&
+        text[groups[i].begin - 1] == '(') {
+      continue;
+    }
     lengths.push_back(groups[i].end - groups[i].begin);
     digits += text.substr(groups[i].begin, lengths.back());
   }
-  if (intl) {
-    return international_length_ok(digits.substr(skip_digits)) ? 2 : 0;
+  if (intl && skip_digits == 0) {
+    return international_length_ok(digits) ? 2 : 0;
+  }
+  if (intl) {  // "00" + calling code: a number after "invoice" or "order" is not a phone
+    const bool neg = contains_any(window_before(text, groups[first].begin, 16), kNotPhoneWords);
+    const bool pos = contains_any(window_before(text, groups[first].begin, 28), kPhoneWords);
+    return (!neg || pos) && international_length_ok(digits.substr(skip_digits)) ? 2 : 0;
   }
   const size_t total = digits.size();
   if (total < 7 || total > 15) {
@@ -368,13 +379,16 @@ void find_phones(std::string_view text, size_t begin, size_t end, size_t order,
     breaks.push_back(broken);
     i = j;
   }
-  // Digits glued to letters ("ID123", "5kg") belong to a word: drop those groups.
+  // Digits glued to letters ("ID123", "5kg") belong to a word: drop those groups; what follows
+  // in the same run is inside a longer token ("DE85 0303 ...") and needs a phone word.
+  bool inside_token = false;
   if (!groups.empty() && begin > 0 && (is_alnum(text[begin - 1]) || text[begin - 1] == '_')) {
+    inside_token = true;
     groups.erase(groups.begin());
     breaks.erase(breaks.begin());
     plus = false;
     if (!breaks.empty()) {
-      breaks[0] = true;
+      breaks[0] = false;
     }
   }
   if (!groups.empty() && end < text.size() && (is_alnum(text[end]) || text[end] == '_')) {
@@ -392,7 +406,7 @@ void find_phones(std::string_view text, size_t begin, size_t end, size_t order,
     size_t first = seg_first;
     // A window that starts inside a longer digit run ("DE89 3704 0044 0532 0130 00") needs a
     // phone word; one at the start of the run, or right after another phone, does not.
-    bool at_start = true;
+    bool at_start = !(inside_token && seg_first == 0);
     while (first <= seg_last) {
       // "+" (or "00") marks an international number: only for the first group of the match.
       const bool with_plus = plus && first == 0;
@@ -877,7 +891,7 @@ std::vector<PiiSpan> PiiDetector::detect(std::string_view text) const {
         span.begin = m.begin + prefix_end;
       }
       if (validate(rule.spec.check, text, span) && span.end > span.begin) {
-        candidates.push_back({std::move(span), order});
+        candidates.push_back({std::move(span), order, rule.prefix_id >= 0});
       }
     });
   }
@@ -898,6 +912,10 @@ std::vector<PiiSpan> PiiDetector::detect(std::string_view text) const {
                      }
                      if (a.span.begin != b.span.begin) {
                        return a.span.begin < b.span.begin;
+                     }
+                     // Same span: a rule that needed context words knows better.
+                     if (a.contextual != b.contextual) {
+                       return a.contextual;
                      }
                      return a.order < b.order;
                    });

@@ -1,0 +1,177 @@
+// convaudit_bench_redaction [corpus.jsonl]: runs PiiDetector over a labelled corpus and prints,
+// per split and per type, span-level precision / recall / F1 (exact and overlap match), the
+// leak rate (share of gold PII bytes no detected span covers) and detector throughput.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "redaction/pii_detector.h"
+
+namespace {
+
+using convaudit::redaction::pii_type_name;
+using convaudit::redaction::PiiDetector;
+
+struct Span {
+  std::string type;
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+struct Sample {
+  std::string split;
+  std::string text;
+  std::vector<Span> gold;
+};
+
+struct Counts {
+  size_t gold = 0, predicted = 0, exact_tp_gold = 0, exact_tp_pred = 0, overlap_tp_gold = 0,
+         overlap_tp_pred = 0, gold_bytes = 0, leaked_bytes = 0;
+};
+
+const std::set<std::string> kStructured = {"EMAIL", "PHONE",  "CARD",   "SSN",     "IBAN",
+                                           "IP",    "SECRET", "WALLET", "URLCRED", "MAC"};
+
+bool overlaps(const Span& a, const Span& b) {
+  return a.begin < b.end && b.begin < a.end;
+}
+
+double ratio(size_t a, size_t b) {
+  return b == 0 ? 1.0 : static_cast<double>(a) / static_cast<double>(b);
+}
+
+void print_row(const std::string& name, const Counts& c) {
+  const double pe = ratio(c.exact_tp_pred, c.predicted), re = ratio(c.exact_tp_gold, c.gold);
+  const double po = ratio(c.overlap_tp_pred, c.predicted), ro = ratio(c.overlap_tp_gold, c.gold);
+  auto f1 = [](double p, double r) { return p + r == 0 ? 0.0 : 2 * p * r / (p + r); };
+  std::printf(
+      "  %-11s gold %5zu pred %5zu | exact P %6.2f R %6.2f F1 %6.2f | overlap P %6.2f R %6.2f F1 "
+      "%6.2f | leak %5.2f%%\n",
+      name.c_str(), c.gold, c.predicted, 100 * pe, 100 * re, 100 * f1(pe, re), 100 * po, 100 * ro,
+      100 * f1(po, ro), 100 * ratio(c.leaked_bytes, c.gold_bytes));
+}
+
+void add(Counts& into, const Counts& c) {
+  into.gold += c.gold;
+  into.predicted += c.predicted;
+  into.exact_tp_gold += c.exact_tp_gold;
+  into.exact_tp_pred += c.exact_tp_pred;
+  into.overlap_tp_gold += c.overlap_tp_gold;
+  into.overlap_tp_pred += c.overlap_tp_pred;
+  into.gold_bytes += c.gold_bytes;
+  into.leaked_bytes += c.leaked_bytes;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string path = argc > 1 ? argv[1] : "bench/redaction/corpus.jsonl";
+  const bool verbose = argc > 2 && std::string(argv[2]) == "-v";
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "cannot open " << path << " (run bench/redaction/make_corpus.py)\n";
+    return 2;
+  }
+  std::vector<Sample> samples;
+  std::string line;
+  try {
+    while (std::getline(in, line)) {
+      const auto j = nlohmann::json::parse(line);
+      Sample s{j.at("split").get<std::string>(), j.at("text").get<std::string>(), {}};
+      for (const auto& g : j.at("spans")) {
+        s.gold.push_back({g.at("type").get<std::string>(), g.at("begin").get<size_t>(),
+                          g.at("end").get<size_t>()});
+      }
+      samples.push_back(std::move(s));
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "bad corpus line: " << e.what() << "\n";
+    return 2;
+  }
+  auto created = PiiDetector::create();
+  if (!created) {
+    std::cerr << "detector: " << created.error().message << "\n";
+    return 2;
+  }
+  const PiiDetector& detector = *created;
+
+  // split -> type -> counts
+  std::map<std::string, std::map<std::string, Counts>> table;
+  for (const Sample& s : samples) {
+    std::vector<Span> pred;
+    for (const auto& p : detector.detect(s.text)) {
+      pred.push_back({std::string(pii_type_name(p.type)), p.begin, p.end});
+    }
+    auto& by_type = table[s.split];
+    for (const Span& g : s.gold) {
+      Counts& c = by_type[g.type];
+      ++c.gold;
+      bool exact = false, over = false;
+      for (const Span& p : pred) {
+        exact = exact || (p.type == g.type && p.begin == g.begin && p.end == g.end);
+        over = over || (p.type == g.type && overlaps(p, g));
+      }
+      c.exact_tp_gold += exact ? 1 : 0;
+      c.overlap_tp_gold += over ? 1 : 0;
+      c.gold_bytes += g.end - g.begin;
+      for (size_t b = g.begin; b < g.end; ++b) {
+        const bool covered = std::any_of(pred.begin(), pred.end(),
+                                         [b](const Span& p) { return p.begin <= b && b < p.end; });
+        c.leaked_bytes += covered ? 0 : 1;
+      }
+      if (verbose && !exact) {
+        std::cout << "MISS " << g.type << " [" << s.text.substr(g.begin, g.end - g.begin)
+                  << "] in: " << s.text << "\n";
+      }
+    }
+    for (const Span& p : pred) {
+      Counts& c = by_type[p.type];
+      ++c.predicted;
+      bool exact = false, over = false;
+      for (const Span& g : s.gold) {
+        exact = exact || (p.type == g.type && p.begin == g.begin && p.end == g.end);
+        over = over || (p.type == g.type && overlaps(p, g));
+      }
+      c.exact_tp_pred += exact ? 1 : 0;
+      c.overlap_tp_pred += over ? 1 : 0;
+      if (verbose && !over) {
+        std::cout << "FP   " << p.type << " [" << s.text.substr(p.begin, p.end - p.begin)
+                  << "] in: " << s.text << "\n";
+      }
+    }
+  }
+  for (const auto& [split, by_type] : table) {
+    std::printf("split %s\n", split.c_str());
+    Counts structured, other;
+    for (const auto& [type, c] : by_type) {
+      print_row(type, c);
+      add(kStructured.count(type) != 0 ? structured : other, c);
+    }
+    print_row("STRUCTURED", structured);
+    print_row("OTHER", other);
+  }
+
+  // Throughput: the whole corpus text, detected repeatedly for at least ~1 s.
+  size_t bytes = 0;
+  size_t spans = 0;
+  const auto start = std::chrono::steady_clock::now();
+  double seconds = 0;
+  do {
+    for (const Sample& s : samples) {
+      spans += detector.detect(s.text).size();
+      bytes += s.text.size();
+    }
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  } while (seconds < 1.0);
+  std::printf("throughput: %.1f MB/s (%zu bytes in %.2f s, one thread, %zu spans)\n",
+              static_cast<double>(bytes) / 1e6 / seconds, bytes, seconds, spans);
+  return 0;
+}
