@@ -1,6 +1,7 @@
 #include "engine/ingest/log_reader.h"
 
 #include <exception>
+#include <memory>
 #include <string_view>
 #include <utility>
 
@@ -8,7 +9,10 @@
 
 #include "engine/ingest/internal/db_format.h"
 #include "engine/ingest/internal/jsonl_format.h"
+#include "engine/ingest/internal/langchain_format.h"
 #include "engine/ingest/internal/line_source.h"
+#include "engine/ingest/internal/openai_format.h"
+#include "engine/ingest/internal/otel_format.h"
 
 namespace convaudit::ingest {
 namespace {
@@ -68,6 +72,9 @@ class FileReader {
                record.line, record.text);
       }
     }
+    if (otel_) {
+      otel_->finish();
+    }
     if (const auto& problem = (*source)->structure_problem()) {
       reject(problem->code, problem->reason, problem->line, {});
     }
@@ -110,11 +117,26 @@ class FileReader {
       return;
     }
     if (stats_.format == InputFormat::kAuto && value.is_object()) {
-      stats_.format = internal::is_db_session(value) ? InputFormat::kDb : InputFormat::kJsonl;
+      stats_.format = detect(value);
     }
     switch (stats_.format) {
       case InputFormat::kDb:
         read_session(value, record);
+        return;
+      case InputFormat::kOtel:
+        if (!otel_) {
+          otel_ = std::make_unique<internal::OtelReader>(path_, sinks());
+        }
+        otel_->read(value, record.text, record.line);
+        return;
+      case InputFormat::kLangchain:
+        if (!langchain_) {
+          langchain_ = std::make_unique<internal::LangchainReader>(path_, sinks());
+        }
+        langchain_->read(value, record.text, record.line);
+        return;
+      case InputFormat::kOpenai:
+        internal::parse_openai_record(value, record.text, path_, record.line, sinks());
         return;
       case InputFormat::kJsonl: {
         auto message = internal::parse_message(value, {path_, record.line});
@@ -131,6 +153,27 @@ class FileReader {
                record.line, record.text);
         return;
     }
+  }
+
+  // The shape of the first object decides the file's format; the most specific shapes first
+  // (an OpenAI request also has a `messages` array, like a database export).
+  static InputFormat detect(const json& value) {
+    if (internal::is_otel_record(value)) {
+      return InputFormat::kOtel;
+    }
+    if (internal::is_langchain_record(value)) {
+      return InputFormat::kLangchain;
+    }
+    if (internal::is_openai_record(value)) {
+      return InputFormat::kOpenai;
+    }
+    return internal::is_db_session(value) ? InputFormat::kDb : InputFormat::kJsonl;
+  }
+
+  internal::SessionSinks sinks() {
+    return internal::SessionSinks{
+        [this](core::Message&& message) { emit(std::move(message)); },
+        [this](Error error, std::string_view raw) { reject(std::move(error), raw); }};
   }
 
   void read_session(const json& value, const internal::RawRecord& record) {
@@ -150,25 +193,14 @@ class FileReader {
   RejectSink& rejects_;
   uint64_t max_record_bytes_ = 0;
   ReadStats stats_;
+  std::unique_ptr<internal::OtelReader> otel_;
+  std::unique_ptr<internal::LangchainReader> langchain_;
 };
 
 }  // namespace
 
 Result<ReadStats> read_log(const std::string& path, const ReadOptions& options,
                            const MessageCallback& on_message, RejectSink& rejects) {
-  switch (options.format) {
-    case InputFormat::kAuto:
-    case InputFormat::kJsonl:
-    case InputFormat::kDb:
-      break;
-    case InputFormat::kOtel:
-    case InputFormat::kLangchain:
-    case InputFormat::kOpenai:
-      return fail(ErrorCode::kUsage,
-                  "input format '" + std::string(input_format_name(options.format)) +
-                      "' is not supported yet (use auto, jsonl or db)",
-                  {path});
-  }
   FileReader reader(path, options, on_message, rejects);
   return reader.run();
 }

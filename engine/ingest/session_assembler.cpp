@@ -1,12 +1,52 @@
 #include "engine/ingest/session_assembler.h"
 
 #include <algorithm>
+#include <limits>
+#include <map>
 #include <numeric>
 #include <set>
 #include <string_view>
 #include <utility>
 
 namespace convaudit::ingest {
+namespace {
+
+// What a chat-API reader says about the call a message came from (see chat_common.h).
+struct CallInfo {
+  std::string call_id;    // empty: not from a call log
+  int64_t position = -1;  // -1: unknown
+  std::string tool_key;   // tool call ids, so tool-call-only messages are told apart
+};
+
+CallInfo call_info(const nlohmann::json& metadata) {
+  CallInfo info;
+  if (!metadata.is_object()) {
+    return info;
+  }
+  auto id = metadata.find("call_id");
+  if (id == metadata.end() || !id->is_string()) {
+    return info;
+  }
+  info.call_id = id->get<std::string>();
+  auto position = metadata.find("call_position");
+  if (position != metadata.end() && position->is_number_integer()) {
+    info.position = position->get<int64_t>();
+  }
+  if (auto calls = metadata.find("tool_calls"); calls != metadata.end() && calls->is_array()) {
+    for (const auto& call : *calls) {
+      if (call.is_object()) {
+        auto call_id = call.find("id");
+        info.tool_key += (call_id != call.end() ? call_id->dump() : call.dump()) + ",";
+      }
+    }
+  }
+  if (auto tool_id = metadata.find("tool_call_id"); tool_id != metadata.end()) {
+    info.tool_key += "<-" + tool_id->dump();
+  }
+  return info;
+}
+
+}  // namespace
 
 void SessionAssembler::add(core::Message message) {
   Pending& pending = sessions_[message.session_id];
@@ -37,6 +77,10 @@ std::vector<core::Conversation> SessionAssembler::take_conversations() {
     conversation.messages.reserve(index.size());
     // Views point into conversation.messages, which never reallocates (reserved above).
     std::set<std::pair<core::Role, std::string_view>> seen_at_timestamp;
+    // Kept messages that came from call logs (index into conversation.messages) and, per call,
+    // how far into that history its repeats have matched.
+    std::vector<std::pair<size_t, CallInfo>> call_history;
+    std::map<std::string, size_t> cursor;
     bool first = true;
     int64_t run_timestamp = 0;
     for (size_t i : index) {
@@ -51,7 +95,35 @@ std::vector<core::Conversation> SessionAssembler::take_conversations() {
       if (!seen_at_timestamp.emplace(kept.role, std::string_view(kept.text)).second) {
         conversation.messages.pop_back();
         ++duplicates_;
+        continue;
       }
+      CallInfo info = call_info(kept.metadata);
+      if (info.call_id.empty()) {
+        continue;
+      }
+      size_t& from = cursor.try_emplace(info.call_id, 0).first->second;
+      const int64_t wanted = std::max<int64_t>(info.position, 0);
+      bool repeated = false;
+      for (size_t j = from; j < call_history.size(); ++j) {
+        const auto& [kept_index, earlier] = call_history[j];
+        const core::Message& candidate = conversation.messages[kept_index];
+        const int64_t earlier_position =
+            earlier.position < 0 ? std::numeric_limits<int64_t>::max() : earlier.position;
+        if (candidate.role == kept.role && earlier.call_id != info.call_id &&
+            earlier_position >= wanted && candidate.text == kept.text &&
+            earlier.tool_key == info.tool_key) {
+          from = j + 1;
+          repeated = true;
+          break;
+        }
+      }
+      if (repeated) {
+        seen_at_timestamp.erase({kept.role, std::string_view(kept.text)});
+        conversation.messages.pop_back();
+        ++duplicates_;
+        continue;
+      }
+      call_history.emplace_back(conversation.messages.size() - 1, std::move(info));
     }
     out.push_back(std::move(conversation));
   }

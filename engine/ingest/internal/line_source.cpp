@@ -132,13 +132,45 @@ void LineSource::sniff() {
   if (peek(c) && c == '[') {
     array_ = true;
     ++pos_;
+    return;
+  }
+  if (c == '{') {
+    // Does the first line (as far as the buffer shows it) leave an object open?
+    int depth = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (size_t i = pos_; i < end_; ++i) {
+      const char b = buffer_[i];
+      if (b == '\n') {
+        objects_ = depth > 0;
+        return;
+      }
+      if (in_string) {
+        if (escaped) {
+          escaped = false;
+        } else if (b == '\\') {
+          escaped = true;
+        } else if (b == '"') {
+          in_string = false;
+        }
+      } else if (b == '"') {
+        in_string = true;
+      } else if (b == '{' || b == '[') {
+        ++depth;
+      } else if (b == '}' || b == ']') {
+        --depth;
+      }
+    }
   }
 }
 
 bool LineSource::next(RawRecord& record) {
   record.text.clear();
   record.too_long = false;
-  return array_ ? next_element(record) : next_line(record);
+  if (array_) {
+    return next_element(record);
+  }
+  return objects_ ? next_object(record) : next_line(record);
 }
 
 void LineSource::append(RawRecord& record, const char* data, size_t size) const {
@@ -285,6 +317,71 @@ bool LineSource::next_element(RawRecord& record) {
     }
   }
   return true;  // input ended inside the element: the JSON parser will say what is missing
+}
+
+}  // namespace convaudit::ingest::internal
+
+namespace convaudit::ingest::internal {
+
+// One top-level object of a pretty-printed file: brackets nest, strings are opaque, and the object
+// ends when its brackets close. A '{' opening a line while an object is still open starts the
+// next record (the open one was cut short and will fail to parse); a line at depth 0 that opens
+// nothing is a record of its own.
+bool LineSource::next_object(RawRecord& record) {
+  skip_whitespace_and_commas();
+  char c = 0;
+  if (!peek(c)) {
+    return false;
+  }
+  record.line = line_;
+  int64_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  bool line_start = false;
+  while (fill()) {
+    size_t start = pos_;
+    bool done = false;
+    while (pos_ < end_ && !done) {
+      c = buffer_[pos_];
+      if (line_start && c == '{' && depth > 0) {
+        done = true;
+        break;
+      }
+      line_start = false;
+      if (c == '\n') {
+        ++line_;
+        line_start = true;
+        if (depth == 0) {
+          ++pos_;
+          done = true;
+          break;
+        }
+      }
+      if (in_string) {
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          in_string = false;
+        }
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
+        ++pos_;
+        done = true;
+        break;
+      }
+      ++pos_;
+    }
+    append(record, buffer_.data() + start, pos_ - start);
+    if (done) {
+      return true;
+    }
+  }
+  return true;  // input ended inside the object: the JSON parser will say what is missing
 }
 
 }  // namespace convaudit::ingest::internal

@@ -5,7 +5,10 @@
 // members are read through); "-" is standard input. A UTF-8 byte order mark is skipped. When the
 // first non-blank byte is '[' the file is one JSON array and each top-level element is a record
 // (found by bracket and string scanning, so memory stays bounded by one element); otherwise each
-// non-blank line is a record ("\r\n" endings accepted).
+// non-blank line is a record ("\r\n" endings accepted), except when the first line opens an object
+// it does not close (pretty-printed JSON, as OTLP exporters write): then each top-level object is
+// a record, however many lines it spans (a '{' at the start of a line inside an unfinished object
+// ends that object, so one truncated object does not swallow the rest of the file).
 //
 // A record longer than max_record_bytes is returned with too_long set and only its first bytes
 // kept, so one huge line cannot exhaust memory. Not thread-safe: one per file.
@@ -48,6 +51,7 @@ class LineSource {
   bool next(RawRecord& record);
 
   bool is_array() const { return array_; }
+  bool is_object_stream() const { return objects_; }
   uint64_t bytes_read() const { return bytes_read_; }
   // Set once the file turned out to be broken as a whole; see StructureProblem.
   const std::optional<StructureProblem>& structure_problem() const { return problem_; }
@@ -61,6 +65,7 @@ class LineSource {
   void sniff();
   bool next_line(RawRecord& record);
   bool next_element(RawRecord& record);
+  bool next_object(RawRecord& record);
   void append(RawRecord& record, const char* data, size_t size) const;
   void skip_whitespace_and_commas();
   void finish_array();
@@ -72,6 +77,7 @@ class LineSource {
   size_t end_ = 0;
   bool eof_ = false;
   bool array_ = false;
+  bool objects_ = false;
   bool array_closed_ = false;
   int64_t line_ = 1;
   uint64_t bytes_read_ = 0;

@@ -237,11 +237,14 @@ TEST_CASE("format override: jsonl and db force the reader", "[ingest][reader][fo
   CHECK(plain_as_db.rejects.counts_by_code()["ingest.unknown_shape"] == 6);
 }
 
-TEST_CASE("formats without a reader yet fail with kUsage", "[ingest][reader][format]") {
+TEST_CASE("a forced chat-API format rejects per-message JSONL lines as unknown shapes",
+          "[ingest][reader][format]") {
   for (InputFormat f : {InputFormat::kOtel, InputFormat::kLangchain, InputFormat::kOpenai}) {
     auto out = read_text(kInterleaved, f);
-    REQUIRE_FALSE(out.stats);
-    CHECK(out.stats.error().code == ErrorCode::kUsage);
+    REQUIRE(out.stats);
+    CHECK(out.stats->format == f);
+    CHECK(out.messages.empty());
+    CHECK(out.rejects.counts_by_code()["ingest.unknown_shape"] == 6);
   }
 }
 

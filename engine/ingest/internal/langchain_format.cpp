@@ -1,0 +1,636 @@
+#include "engine/ingest/internal/langchain_format.h"
+
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "engine/ingest/internal/chat_common.h"
+#include "engine/ingest/internal/jsonl_format.h"
+
+namespace convaudit::ingest::internal {
+namespace {
+
+using nlohmann::json;
+
+const json* member(const json& object, std::string_view key) {
+  if (!object.is_object()) {
+    return nullptr;
+  }
+  auto it = object.find(key);
+  return it == object.end() || it->is_null() ? nullptr : &*it;
+}
+
+constexpr std::string_view kKnownEvents[] = {
+    "chain_start",       "chain_end",        "chain_error",
+    "llm_start",         "llm_end",          "llm_error",
+    "llm_new_token",     "chat_model_start", "chat_model_end",
+    "chat_model_stream", "tool_start",       "tool_end",
+    "tool_error",        "retriever_start",  "retriever_end",
+    "agent_action",      "agent_finish",     "text",
+    "custom_event",      "prompt_start",     "prompt_end",
+    "parser_start",      "parser_end",       "retriever_error"};
+
+std::string event_name(const json& record) {
+  std::string name;
+  if (auto value = string_field(record, {"event", "event_type", "callback"})) {
+    name = *value;
+  }
+  if (name.rfind("on_", 0) == 0) {
+    name.erase(0, 3);
+  }
+  return name;
+}
+
+bool known_event(std::string_view name) {
+  for (std::string_view known : kKnownEvents) {
+    if (known == name) {
+      return true;
+    }
+  }
+  return false;
+}
+
+struct Parsed {
+  core::Role role = core::Role::kUser;
+  std::string text;
+  json extra = json::object();
+};
+
+// One LangChain message in any of its serialized forms.
+std::optional<Parsed> parse_lc_message(const json& value, std::string& problem) {
+  Parsed out;
+  if (value.is_string()) {
+    out.text = value.get<std::string>();
+    return out;
+  }
+  if (value.is_array() && value.size() == 2 && value[0].is_string()) {
+    auto role = chat_role(value[0].get<std::string>());
+    auto text = content_text(value[1]);
+    if (!role || !text) {
+      problem = "message tuple is not [role, text]";
+      return std::nullopt;
+    }
+    out.role = *role;
+    out.text = std::move(*text);
+    return out;
+  }
+  if (!value.is_object()) {
+    problem = std::string("message is a JSON ") + value.type_name();
+    return std::nullopt;
+  }
+  const json* fields = &value;
+  std::string role_text;
+  if (const json* id = member(value, "id");
+      id != nullptr && id->is_array() && !id->empty() && member(value, "kwargs") != nullptr) {
+    role_text = id->back().is_string() ? id->back().get<std::string>() : "";
+    fields = &value["kwargs"];
+  } else if (const json* data = member(value, "data"); data != nullptr && data->is_object()) {
+    role_text = value.value("type", "");
+    fields = data;
+  } else {
+    role_text = value.value("type", "");
+  }
+  if (role_text.empty() || role_text == "chat" || role_text == "ChatMessage" ||
+      role_text == "generic") {
+    if (auto role = string_field(*fields, {"role"})) {
+      role_text = *role;
+    }
+  }
+  if (role_text.empty()) {
+    problem = "message has no type or role";
+    return std::nullopt;
+  }
+  auto role = chat_role(role_text);
+  if (!role) {
+    problem = "unknown message type '" + role_text.substr(0, 64) + "'";
+    return std::nullopt;
+  }
+  out.role = *role;
+  bool has = false;
+  if (const json* content = member(*fields, "content")) {
+    if (auto text = content_text(*content)) {
+      out.text = std::move(*text);
+      has = true;
+    }
+  }
+  const json* calls = member(*fields, "tool_calls");
+  if (calls == nullptr) {
+    if (const json* extra = member(*fields, "additional_kwargs")) {
+      calls = member(*extra, "tool_calls");
+    }
+  }
+  if (calls != nullptr && calls->is_array() && !calls->empty()) {
+    out.extra["tool_calls"] = *calls;
+    has = true;
+  }
+  if (auto id = string_field(*fields, {"tool_call_id"})) {
+    out.extra["tool_call_id"] = *id;
+  }
+  if (!has) {
+    problem = "message has no content";
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<std::string> session_in(const json& metadata) {
+  return string_field(metadata, {"session_id", "thread_id", "conversation_id"});
+}
+
+// Token usage and model of an LLM result / AIMessage into `out`.
+void usage_of(const json& source, json& out) {
+  const json* usage = nullptr;
+  for (const char* key : {"token_usage", "usage", "usage_metadata"}) {
+    if ((usage = member(source, key)) != nullptr && usage->is_object()) {
+      break;
+    }
+    usage = nullptr;
+  }
+  if (usage != nullptr) {
+    out["usage"] = *usage;
+    auto input = integer_value(usage->value("prompt_tokens", usage->value("input_tokens", json())));
+    auto output =
+        integer_value(usage->value("completion_tokens", usage->value("output_tokens", json())));
+    auto total = integer_value(usage->value("total_tokens", json()));
+    if (input) {
+      out["input_tokens"] = *input;
+    }
+    if (output) {
+      out["output_tokens"] = *output;
+    }
+    if (input || output || total) {
+      out["tokens"] = total.value_or(input.value_or(0) + output.value_or(0));
+    }
+  }
+  if (auto model = string_field(source, {"model_name", "model"})) {
+    out["model"] = *model;
+  }
+  if (auto reason = string_field(source, {"finish_reason"})) {
+    out["finish_reason"] = *reason;
+  }
+}
+
+}  // namespace
+
+bool is_langchain_record(const json& record) {
+  if (!record.is_object()) {
+    return false;
+  }
+  if (member(record, "run_id") != nullptr && known_event(event_name(record))) {
+    return true;
+  }
+  return member(record, "run_type") != nullptr &&
+         (member(record, "id") != nullptr || member(record, "child_runs") != nullptr);
+}
+
+struct LangchainReader::State {
+  std::string file;
+  SessionSinks sinks;
+  int64_t line = 0;
+  std::string_view raw;
+
+  struct Run {
+    std::string parent;
+    std::optional<std::string> session;
+    std::string name;
+    std::optional<int64_t> start_ns;
+    int64_t inputs = 0;
+    json tool_input;
+  };
+  std::map<std::string, Run> runs;
+  std::optional<int64_t> last_time;
+
+  void reject(ErrorCode code, std::string reason) {
+    sinks.on_reject(located_error(code, std::move(reason), file, line), raw);
+  }
+
+  std::string session_of(const std::string& run_id) const {
+    std::string current = run_id;
+    for (size_t steps = 0; steps <= runs.size(); ++steps) {
+      auto it = runs.find(current);
+      if (it == runs.end()) {
+        return current;  // an ancestor outside the file: the best root we know
+      }
+      if (it->second.session) {
+        return *it->second.session;
+      }
+      if (it->second.parent.empty()) {
+        return current;
+      }
+      current = it->second.parent;
+    }
+    return current;
+  }
+
+  void emit(std::vector<Parsed>& parsed, const std::string& session, const std::string& call_id,
+            std::optional<int64_t> first_position, int64_t time_ns, const json& shared) {
+    for (Parsed& p : parsed) {
+      core::Message message;
+      message.session_id = session;
+      message.role = p.role;
+      message.text = std::move(p.text);
+      message.timestamp_ns = time_ns;
+      message.metadata = shared;
+      for (auto it = p.extra.begin(); it != p.extra.end(); ++it) {
+        message.metadata[it.key()] = *it;
+      }
+      message.metadata[std::string(kCallIdKey)] = call_id;
+      if (first_position) {
+        message.metadata[std::string(kCallPositionKey)] = (*first_position)++;
+      }
+      message.source = SourceLocation{file, line};
+      sinks.on_message(std::move(message));
+    }
+  }
+
+  // Input messages of a chat model / llm call: messages (list of lists) or prompts.
+  int64_t read_inputs(const json* messages, const json* prompts, const std::string& run_id,
+                      const std::string& path, int64_t time_ns, const json& shared) {
+    std::vector<Parsed> parsed;
+    if (messages != nullptr && messages->is_array()) {
+      const json* list = messages;
+      if (!messages->empty() && (*messages)[0].is_array() &&
+          !((*messages)[0].size() == 2 && (*messages)[0][0].is_string())) {
+        list = &(*messages)[0];  // batched: the first prompt of the batch
+      }
+      for (size_t i = 0; i < list->size(); ++i) {
+        std::string problem;
+        if (auto p = parse_lc_message((*list)[i], problem)) {
+          parsed.push_back(std::move(*p));
+        } else {
+          reject(ErrorCode::kBadField, path + ".messages[" + std::to_string(i) + "]: " + problem);
+        }
+      }
+    } else if (prompts != nullptr && prompts->is_array()) {
+      for (size_t i = 0; i < prompts->size(); ++i) {
+        if ((*prompts)[i].is_string()) {
+          parsed.push_back(Parsed{core::Role::kUser, (*prompts)[i].get<std::string>(), {}});
+        } else {
+          reject(ErrorCode::kBadField, path + ".prompts[" + std::to_string(i) + "] is not text");
+        }
+      }
+    } else {
+      reject(ErrorCode::kMissingField, path + " has no messages or prompts");
+      return 0;
+    }
+    const int64_t count = static_cast<int64_t>(parsed.size());
+    emit(parsed, session_of(run_id), run_id, int64_t{0}, time_ns, shared);
+    return count;
+  }
+
+  // Outputs of an llm / chat model run: LLMResult generations, or one message.
+  void read_outputs(const json& result, const std::string& run_id, const std::string& path,
+                    int64_t time_ns, json shared) {
+    std::vector<Parsed> parsed;
+    json output_meta = json::object();
+    if (const json* llm_output = member(result, "llm_output")) {
+      usage_of(*llm_output, output_meta);
+    }
+    if (const json* generations = member(result, "generations")) {
+      const json* list = generations;
+      if (generations->is_array() && !generations->empty() && (*generations)[0].is_array()) {
+        list = &(*generations)[0];
+      }
+      if (!list->is_array()) {
+        reject(ErrorCode::kBadField, path + ".generations is not an array");
+        return;
+      }
+      for (size_t i = 0; i < list->size(); ++i) {
+        const json& generation = (*list)[i];
+        std::string problem;
+        std::optional<Parsed> p;
+        if (const json* message = member(generation, "message")) {
+          p = parse_lc_message(*message, problem);
+          const json& fields =
+              member(*message, "kwargs") != nullptr ? (*message)["kwargs"] : *message;
+          if (const json* meta = member(fields, "response_metadata")) {
+            usage_of(*meta, output_meta);
+          }
+          if (const json* usage = member(fields, "usage_metadata")) {
+            usage_of(json{{"usage", *usage}}, output_meta);
+          }
+        } else if (const json* text = member(generation, "text"); text && text->is_string()) {
+          p = Parsed{core::Role::kAssistant, text->get<std::string>(), {}};
+        } else {
+          problem = "generation has no text or message";
+        }
+        if (!p) {
+          reject(ErrorCode::kBadField,
+                 path + ".generations[" + std::to_string(i) + "]: " + problem);
+          continue;
+        }
+        if (const json* info = member(generation, "generation_info")) {
+          usage_of(*info, output_meta);
+        }
+        parsed.push_back(std::move(*p));
+      }
+    } else {
+      std::string problem;
+      auto p = parse_lc_message(result, problem);
+      if (!p) {
+        reject(ErrorCode::kBadField, path + ": " + problem);
+        return;
+      }
+      const json& fields = member(result, "kwargs") != nullptr ? result["kwargs"] : result;
+      if (const json* meta = member(fields, "response_metadata")) {
+        usage_of(*meta, output_meta);
+      }
+      if (const json* usage = member(fields, "usage_metadata")) {
+        usage_of(json{{"usage", *usage}}, output_meta);
+      }
+      p->role = p->role == core::Role::kUser ? core::Role::kAssistant : p->role;
+      parsed.push_back(std::move(*p));
+    }
+    for (auto it = output_meta.begin(); it != output_meta.end(); ++it) {
+      shared[it.key()] = *it;
+    }
+    auto run = runs.find(run_id);
+    if (run != runs.end() && run->second.start_ns && time_ns >= *run->second.start_ns) {
+      shared["latency_ms"] = (time_ns - *run->second.start_ns) / 1'000'000;
+    }
+    const int64_t first = run != runs.end() ? run->second.inputs : 0;
+    emit(parsed, session_of(run_id), run_id, first, time_ns, shared);
+  }
+
+  void read_tool_output(const json& output, const std::string& run_id, int64_t time_ns,
+                        json shared) {
+    Parsed p;
+    p.role = core::Role::kTool;
+    std::string problem;
+    if (output.is_object() &&
+        (member(output, "content") != nullptr || member(output, "kwargs") != nullptr)) {
+      if (auto parsed = parse_lc_message(output, problem)) {
+        p.text = std::move(parsed->text);
+        p.extra = std::move(parsed->extra);
+      }
+    }
+    if (problem.empty() && p.text.empty()) {
+      p.text = output.is_string() ? output.get<std::string>() : output.dump();
+    }
+    auto run = runs.find(run_id);
+    if (run != runs.end()) {
+      if (!run->second.name.empty()) {
+        shared["tool_name"] = run->second.name;
+      }
+      if (!run->second.tool_input.is_null()) {
+        shared["tool_input"] = run->second.tool_input;
+      }
+    }
+    std::vector<Parsed> parsed;
+    parsed.push_back(std::move(p));
+    // No position: a tool result repeated in a later model call is the same message wherever
+    // it appears there.
+    emit(parsed, session_of(run_id), run_id, std::nullopt, time_ns, shared);
+  }
+
+  std::optional<int64_t> time_of(const json& record, const std::string& path) {
+    for (const char* key : {"timestamp", "time", "ts", "created_at", "start_time", "end_time"}) {
+      if (const json* value = member(record, key)) {
+        auto ns = parse_timestamp_value(*value);
+        if (!ns) {
+          reject(ErrorCode::kBadTimestamp, path + "." + key + ": " + ns.error().message);
+          return std::nullopt;
+        }
+        last_time = *ns;
+        return *ns;
+      }
+    }
+    if (!last_time) {
+      reject(ErrorCode::kMissingField, path + " has no timestamp (timestamp, time, ts)");
+    }
+    return last_time;
+  }
+
+  void read_event(const json& record) {
+    const std::string name = event_name(record);
+    auto run_id = string_field(record, {"run_id"});
+    if (!run_id) {
+      reject(ErrorCode::kMissingField, "event has no run_id");
+      return;
+    }
+    Run& run = runs[*run_id];
+    if (auto parent = string_field(record, {"parent_run_id"})) {
+      run.parent = *parent;
+    } else if (const json* ids = member(record, "parent_ids");
+               ids != nullptr && ids->is_array() && !ids->empty() && ids->back().is_string()) {
+      run.parent = ids->back().get<std::string>();
+    }
+    if (const json* metadata = member(record, "metadata")) {
+      if (auto session = session_in(*metadata)) {
+        run.session = *session;
+      }
+    }
+    if (auto run_name = string_field(record, {"name"})) {
+      run.name = *run_name;
+    } else if (const json* serialized = member(record, "serialized")) {
+      if (auto serialized_name = string_field(*serialized, {"name"})) {
+        run.name = *serialized_name;
+      }
+    }
+    const json* data = member(record, "data");
+    const json& envelope = data != nullptr && data->is_object() ? *data : record;
+    const bool is_start = name.size() > 6 && name.compare(name.size() - 6, 6, "_start") == 0;
+    const bool is_llm_start = name == "llm_start" || name == "chat_model_start";
+    const bool is_llm_end = name == "llm_end" || name == "chat_model_end";
+    const bool is_tool_end = name == "tool_end";
+    if (!is_start && !is_llm_end && !is_tool_end) {
+      return;  // chain ends, errors, streaming tokens: run-tree context only
+    }
+    auto time_ns = time_of(record, "event");
+    if (!time_ns) {
+      return;
+    }
+    if (is_start) {
+      run.start_ns = *time_ns;
+    }
+    json shared = json::object();
+    if (!run.name.empty() && !is_tool_end) {
+      shared["run_name"] = run.name;
+    }
+    if (const json* metadata = member(record, "metadata")) {
+      if (auto model = string_field(*metadata, {"ls_model_name"})) {
+        shared["model"] = *model;
+      }
+      if (auto provider = string_field(*metadata, {"ls_provider"})) {
+        shared["provider"] = *provider;
+      }
+    }
+    if (name == "tool_start") {
+      if (const json* input = member(record, "input_str")) {
+        run.tool_input = *input;
+      } else if (const json* inputs = member(envelope, "input")) {
+        run.tool_input = *inputs;
+      } else if (const json* inputs2 = member(record, "inputs")) {
+        run.tool_input = *inputs2;
+      }
+      return;
+    }
+    if (is_llm_start) {
+      const json* input = member(envelope, "input");
+      const json& source = input != nullptr && input->is_object() ? *input : envelope;
+      const json* inputs = member(record, "inputs");
+      const json& source2 = inputs != nullptr && inputs->is_object() ? *inputs : source;
+      const json* messages = member(source2, "messages");
+      const json* prompts = member(source2, "prompts");
+      if (messages == nullptr && prompts == nullptr) {
+        messages = member(source, "messages");
+        prompts = member(source, "prompts");
+      }
+      run.inputs = read_inputs(messages, prompts, *run_id, "event", *time_ns, shared);
+      return;
+    }
+    if (is_llm_end) {
+      const json* result = member(record, "response");
+      if (result == nullptr) {
+        result = member(envelope, "output");
+      }
+      if (result == nullptr) {
+        result = member(record, "outputs");
+      }
+      if (result == nullptr) {
+        reject(ErrorCode::kMissingField, "event " + name + " has no response or output");
+        return;
+      }
+      read_outputs(*result, *run_id, "event.response", *time_ns, shared);
+      return;
+    }
+    const json* output = member(record, "output");
+    if (output == nullptr) {
+      output = member(envelope, "output");
+    }
+    if (output == nullptr) {
+      output = member(record, "outputs");
+    }
+    if (output == nullptr) {
+      reject(ErrorCode::kMissingField, "tool_end event has no output");
+      return;
+    }
+    read_tool_output(*output, *run_id, *time_ns, shared);
+  }
+
+  void read_run(const json& run_json, const std::string& parent, const std::string& path,
+                int depth) {
+    if (!run_json.is_object()) {
+      reject(ErrorCode::kBadField, path + " is not a run object");
+      return;
+    }
+    if (depth > 64) {
+      reject(ErrorCode::kBadField, path + ": run tree deeper than 64 levels");
+      return;
+    }
+    auto id = string_field(run_json, {"id", "run_id"});
+    if (!id) {
+      reject(ErrorCode::kMissingField, path + " has no id");
+      return;
+    }
+    Run& run = runs[*id];
+    run.parent = parent;
+    if (parent.empty()) {
+      if (auto p = string_field(run_json, {"parent_run_id"})) {
+        run.parent = *p;
+      }
+    }
+    for (const json* metadata :
+         {member(run_json, "metadata"),
+          member(run_json, "extra") != nullptr ? member(run_json["extra"], "metadata") : nullptr}) {
+      if (metadata != nullptr) {
+        if (auto session = session_in(*metadata)) {
+          run.session = *session;
+        }
+      }
+    }
+    run.name = run_json.value("name", json("")).is_string() ? run_json.value("name", "") : "";
+    std::optional<int64_t> start;
+    std::optional<int64_t> end;
+    if (const json* value = member(run_json, "start_time")) {
+      auto ns = parse_timestamp_value(*value);
+      if (!ns) {
+        reject(ErrorCode::kBadTimestamp, path + ".start_time: " + ns.error().message);
+        return;
+      }
+      start = *ns;
+    }
+    if (const json* value = member(run_json, "end_time")) {
+      auto ns = parse_timestamp_value(*value);
+      if (!ns) {
+        reject(ErrorCode::kBadTimestamp, path + ".end_time: " + ns.error().message);
+        return;
+      }
+      end = *ns;
+    }
+    if (!start) {
+      start = end;
+    }
+    if (!start) {
+      reject(ErrorCode::kMissingField, path + " has no start_time");
+      return;
+    }
+    run.start_ns = *start;
+    const std::string run_type =
+        run_json.value("run_type", json("")).is_string() ? run_json.value("run_type", "") : "";
+    json shared = json::object();
+    if (!run.name.empty() && run_type != "tool") {
+      shared["run_name"] = run.name;
+    }
+    const json* inputs = member(run_json, "inputs");
+    const json* outputs = member(run_json, "outputs");
+    const std::string run_id = *id;
+    if (run_type == "llm" || run_type == "chat_model") {
+      if (inputs != nullptr) {
+        runs[run_id].inputs = read_inputs(member(*inputs, "messages"), member(*inputs, "prompts"),
+                                          run_id, path + ".inputs", *start, shared);
+      }
+      if (outputs != nullptr) {
+        if (const json* error = member(run_json, "error")) {
+          shared["error"] = *error;
+        }
+        read_outputs(*outputs, run_id, path + ".outputs", end.value_or(*start), shared);
+      } else if (const json* error = member(run_json, "error")) {
+        reject(ErrorCode::kMissingField,
+               path + ": llm run failed without outputs: " + error->dump().substr(0, 120));
+      }
+    } else if (run_type == "tool") {
+      if (inputs != nullptr) {
+        runs[run_id].tool_input =
+            member(*inputs, "input") != nullptr ? (*inputs)["input"] : *inputs;
+      }
+      if (outputs != nullptr) {
+        const json* output = member(*outputs, "output");
+        read_tool_output(output != nullptr ? *output : *outputs, run_id, end.value_or(*start),
+                         shared);
+      }
+    }
+    if (const json* children = member(run_json, "child_runs"); children && children->is_array()) {
+      for (size_t i = 0; i < children->size(); ++i) {
+        read_run((*children)[i], run_id, path + ".child_runs[" + std::to_string(i) + "]",
+                 depth + 1);
+      }
+    }
+  }
+};
+
+LangchainReader::LangchainReader(std::string file, SessionSinks sinks)
+    : state_(std::make_unique<State>()) {
+  state_->file = std::move(file);
+  state_->sinks = std::move(sinks);
+}
+
+LangchainReader::~LangchainReader() = default;
+
+void LangchainReader::read(const json& record, std::string_view raw_text, int64_t line) {
+  state_->line = line;
+  state_->raw = raw_text;
+  if (!is_langchain_record(record)) {
+    state_->reject(ErrorCode::kUnknownShape,
+                   "not a LangChain callback event (event + run_id) or run tree (run_type + id)");
+    return;
+  }
+  if (member(record, "run_type") != nullptr && member(record, "event") == nullptr) {
+    state_->read_run(record, "", "run", 0);
+  } else {
+    state_->read_event(record);
+  }
+}
+
+}  // namespace convaudit::ingest::internal

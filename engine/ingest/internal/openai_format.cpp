@@ -1,0 +1,429 @@
+#include "engine/ingest/internal/openai_format.h"
+
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "engine/ingest/internal/chat_common.h"
+#include "engine/ingest/internal/jsonl_format.h"
+
+namespace convaudit::ingest::internal {
+namespace {
+
+using nlohmann::json;
+
+const json* member(const json& object, std::string_view key) {
+  if (!object.is_object()) {
+    return nullptr;
+  }
+  auto it = object.find(key);
+  return it == object.end() || it->is_null() ? nullptr : &*it;
+}
+
+// The payload of a request or response: the object itself, or its `body`.
+const json* payload(const json& record, std::string_view key) {
+  const json* part = member(record, key);
+  if (part == nullptr) {
+    return nullptr;
+  }
+  if (const json* body = member(*part, "body"); body != nullptr && body->is_object()) {
+    return body;
+  }
+  return part;
+}
+
+const json* chunk_list(const json& response) {
+  if (response.is_array()) {
+    return &response;
+  }
+  if (const json* chunks = member(response, "chunks"); chunks != nullptr && chunks->is_array()) {
+    return chunks;
+  }
+  return nullptr;
+}
+
+struct Choice {
+  int64_t index = 0;
+  std::string role = "assistant";
+  std::string text;
+  bool has_text = false;
+  json tool_calls = json::array();
+  std::string finish_reason;
+};
+
+void add_tool_call_delta(json& calls, const json& delta) {
+  const int64_t index = integer_value(delta.value("index", json(0))).value_or(0);
+  while (static_cast<int64_t>(calls.size()) <= index) {
+    calls.push_back(
+        json{{"id", ""}, {"type", "function"}, {"function", {{"name", ""}, {"arguments", ""}}}});
+  }
+  json& call = calls[static_cast<size_t>(index)];
+  if (auto id = string_field(delta, {"id"})) {
+    call["id"] = *id;
+  }
+  if (const json* function = member(delta, "function")) {
+    if (auto name = string_field(*function, {"name"})) {
+      call["function"]["name"] = call["function"]["name"].get<std::string>() + *name;
+    }
+    if (const json* args = member(*function, "arguments"); args && args->is_string()) {
+      call["function"]["arguments"] =
+          call["function"]["arguments"].get<std::string>() + args->get<std::string>();
+    }
+  }
+}
+
+// Streamed chunks folded into whole choices; `response_fields` gets id, model, created, usage.
+std::vector<Choice> fold_chunks(const json& chunks, json& response_fields) {
+  std::map<int64_t, Choice> by_index;
+  for (const json& chunk : chunks) {
+    if (!chunk.is_object()) {
+      continue;
+    }
+    for (const char* key : {"id", "model", "created", "usage", "system_fingerprint"}) {
+      if (const json* value = member(chunk, key)) {
+        response_fields[key] = *value;
+      }
+    }
+    const json* choices = member(chunk, "choices");
+    if (choices == nullptr || !choices->is_array()) {
+      continue;
+    }
+    for (const json& c : *choices) {
+      const int64_t index = integer_value(c.value("index", json(0))).value_or(0);
+      Choice& choice = by_index[index];
+      choice.index = index;
+      if (const json* delta = member(c, "delta")) {
+        if (auto role = string_field(*delta, {"role"})) {
+          choice.role = *role;
+        }
+        if (const json* content = member(*delta, "content"); content && content->is_string()) {
+          choice.text += content->get<std::string>();
+          choice.has_text = true;
+        }
+        if (const json* calls = member(*delta, "tool_calls"); calls && calls->is_array()) {
+          for (const json& call : *calls) {
+            add_tool_call_delta(choice.tool_calls, call);
+          }
+        }
+      }
+      if (auto reason = string_field(c, {"finish_reason"})) {
+        choice.finish_reason = *reason;
+      }
+    }
+  }
+  std::vector<Choice> out;
+  for (auto& entry : by_index) {
+    out.push_back(std::move(entry.second));
+  }
+  return out;
+}
+
+std::optional<int64_t> time_of(const json& object, std::initializer_list<std::string_view> keys) {
+  for (std::string_view key : keys) {
+    if (const json* value = member(object, key)) {
+      if (auto ns = parse_timestamp_value(*value)) {
+        return *ns;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> session_from_metadata(const json* metadata) {
+  if (metadata == nullptr) {
+    return std::nullopt;
+  }
+  return string_field(*metadata, {"session_id", "conversation_id", "thread_id"});
+}
+
+}  // namespace
+
+bool is_openai_record(const json& record) {
+  if (!record.is_object()) {
+    return false;
+  }
+  if (const json* request = payload(record, "request")) {
+    if (const json* messages = member(*request, "messages"); messages && messages->is_array()) {
+      return true;
+    }
+  }
+  if (const json* response = payload(record, "response")) {
+    if (chunk_list(*response) != nullptr || member(*response, "choices") != nullptr) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void parse_openai_record(const json& record, std::string_view raw_text, const std::string& file,
+                         int64_t line, const SessionSinks& sinks) {
+  auto reject = [&](ErrorCode code, std::string reason) {
+    sinks.on_reject(located_error(code, std::move(reason), file, line), raw_text);
+  };
+  if (!is_openai_record(record)) {
+    reject(ErrorCode::kUnknownShape,
+           "not an OpenAI chat-completions log record (no request.messages or response.choices)");
+    return;
+  }
+  static const json kEmpty = json::object();
+  const json* request_ptr = payload(record, "request");
+  const json& request = request_ptr != nullptr && request_ptr->is_object() ? *request_ptr : kEmpty;
+  const json* response_ptr = payload(record, "response");
+  const json empty_response = json::object();
+  const json& response = response_ptr != nullptr ? *response_ptr : empty_response;
+
+  // Choices, from a whole response or folded chunks.
+  json response_fields = json::object();
+  std::vector<Choice> choices;
+  const json* error = member(response, "error");
+  if (error == nullptr) {
+    error = member(record, "error");
+  }
+  if (const json* chunks = chunk_list(response)) {
+    choices = fold_chunks(*chunks, response_fields);
+  } else if (response.is_object()) {
+    for (const char* key : {"id", "model", "created", "usage", "system_fingerprint"}) {
+      if (const json* value = member(response, key)) {
+        response_fields[key] = *value;
+      }
+    }
+    if (const json* list = member(response, "choices")) {
+      if (!list->is_array()) {
+        reject(ErrorCode::kBadField, "response.choices is not an array");
+        return;
+      }
+      for (size_t i = 0; i < list->size(); ++i) {
+        const json& c = (*list)[i];
+        const json* message = member(c, "message");
+        if (message == nullptr || !message->is_object()) {
+          reject(ErrorCode::kMissingField,
+                 "response.choices[" + std::to_string(i) + "] has no message object");
+          continue;
+        }
+        Choice choice;
+        choice.index = integer_value(c.value("index", json(static_cast<int64_t>(i))))
+                           .value_or(static_cast<int64_t>(i));
+        if (auto role = string_field(*message, {"role"})) {
+          choice.role = *role;
+        }
+        if (const json* content = member(*message, "content")) {
+          if (auto text = content_text(*content)) {
+            choice.text = std::move(*text);
+            choice.has_text = true;
+          }
+        }
+        if (const json* calls = member(*message, "tool_calls"); calls && calls->is_array()) {
+          choice.tool_calls = *calls;
+        }
+        if (auto reason = string_field(c, {"finish_reason"})) {
+          choice.finish_reason = *reason;
+        }
+        if (!choice.has_text && choice.tool_calls.empty()) {
+          reject(ErrorCode::kMissingField,
+                 "response.choices[" + std::to_string(i) + "].message has no content");
+          continue;
+        }
+        choices.push_back(std::move(choice));
+      }
+    }
+  }
+
+  // Session id.
+  std::optional<std::string> session = session_from_metadata(member(request, "metadata"));
+  if (!session) {
+    session = session_from_metadata(member(record, "metadata"));
+  }
+  if (!session) {
+    session = string_field(record, {"session_id", "conversation_id", "thread_id"});
+  }
+  if (!session) {
+    session = string_field(request, {"user"});
+  }
+  std::optional<std::string> response_id = string_field(response_fields, {"id"});
+  if (!response_id) {
+    response_id = string_field(record, {"id", "request_id"});
+  }
+  if (!session) {
+    session = response_id;
+  }
+  if (!session) {
+    reject(ErrorCode::kMissingField,
+           "no session id (metadata.session_id, conversation_id, request.user or response.id)");
+    return;
+  }
+
+  // Times.
+  std::optional<int64_t> created_ns;
+  if (const json* created = member(response_fields, "created")) {
+    if (auto ns = parse_timestamp_value(*created)) {
+      created_ns = *ns;
+    } else {
+      reject(ErrorCode::kBadTimestamp, "response.created: " + ns.error().message);
+      return;
+    }
+  }
+  std::optional<int64_t> latency_ms;
+  for (const char* key : {"latency_ms", "duration_ms"}) {
+    if (const json* value = member(record, key)) {
+      latency_ms = integer_value(*value);
+      if (latency_ms) {
+        break;
+      }
+    }
+  }
+  std::optional<int64_t> start_ns =
+      time_of(record, {"timestamp", "created_at", "request_time", "start_time", "time"});
+  std::optional<int64_t> end_ns = time_of(record, {"end_time", "response_time"});
+  if (!start_ns) {
+    start_ns = created_ns;
+  }
+  if (!start_ns) {
+    start_ns = end_ns;
+  }
+  if (!start_ns) {
+    reject(ErrorCode::kMissingField,
+           "no timestamp (timestamp, created_at, request_time, start_time or response.created)");
+    return;
+  }
+  if (!end_ns && latency_ms) {
+    end_ns = *start_ns + *latency_ms * 1'000'000;
+  }
+  if (!end_ns) {
+    end_ns = created_ns && *created_ns >= *start_ns ? *created_ns : *start_ns;
+  }
+  if (!latency_ms && *end_ns > *start_ns) {
+    latency_ms = (*end_ns - *start_ns) / 1'000'000;
+  }
+
+  // Metadata every message of the call shares.
+  json shared = json::object();
+  if (const json* metadata = member(request, "metadata"); metadata && metadata->is_object()) {
+    shared = *metadata;
+  }
+  if (const json* metadata = member(record, "metadata")) {
+    merge_missing(shared, *metadata);
+  }
+  if (auto model = string_field(response_fields, {"model"})) {
+    shared["model"] = *model;
+  } else if (auto requested = string_field(request, {"model"})) {
+    shared["model"] = *requested;
+  }
+  if (auto provider = string_field(record, {"provider"})) {
+    shared["provider"] = *provider;
+  }
+  const std::string call_id = response_id.value_or(file + ":" + std::to_string(line));
+  shared[std::string(kCallIdKey)] = call_id;
+
+  const json* messages = member(request, "messages");
+  std::vector<core::Message> out;
+  int64_t position = 0;
+  if (messages != nullptr) {
+    if (!messages->is_array()) {
+      reject(ErrorCode::kBadField, "request.messages is not an array");
+      return;
+    }
+    for (size_t i = 0; i < messages->size(); ++i, ++position) {
+      const json& m = (*messages)[i];
+      const std::string path = "request.messages[" + std::to_string(i) + "]";
+      auto role_text = string_field(m, {"role"});
+      if (!role_text) {
+        reject(ErrorCode::kMissingField, path + " has no role");
+        continue;
+      }
+      auto role = chat_role(*role_text);
+      if (!role) {
+        reject(ErrorCode::kBadField, path + ": unknown role '" + role_text->substr(0, 64) + "'");
+        continue;
+      }
+      core::Message message;
+      message.metadata = shared;
+      std::optional<std::string> text;
+      if (const json* content = member(m, "content")) {
+        text = content_text(*content);
+      }
+      const json* calls = member(m, "tool_calls");
+      if (calls != nullptr) {
+        message.metadata["tool_calls"] = *calls;
+      }
+      if (!text && calls == nullptr) {
+        reject(ErrorCode::kMissingField, path + " has no text content");
+        continue;
+      }
+      if (auto id = string_field(m, {"tool_call_id"})) {
+        message.metadata["tool_call_id"] = *id;
+      }
+      if (auto name = string_field(m, {"name"})) {
+        message.metadata["name"] = *name;
+      }
+      message.session_id = *session;
+      message.role = *role;
+      message.text = text.value_or("");
+      message.timestamp_ns = *start_ns;
+      message.metadata[std::string(kCallPositionKey)] = position;
+      message.source = SourceLocation{file, line};
+      out.push_back(std::move(message));
+    }
+  }
+
+  if (error != nullptr) {
+    if (out.empty()) {
+      reject(ErrorCode::kMissingField, "failed call with no request message to attach it to");
+      return;
+    }
+    out.back().metadata["error"] = *error;
+    if (latency_ms) {
+      out.back().metadata["latency_ms"] = *latency_ms;
+    }
+  } else {
+    for (const Choice& choice : choices) {
+      core::Message message;
+      message.session_id = *session;
+      auto role = chat_role(choice.role);
+      message.role = role.value_or(core::Role::kAssistant);
+      message.text = choice.text;
+      message.timestamp_ns = *end_ns;
+      message.metadata = shared;
+      message.metadata[std::string(kCallPositionKey)] = position + choice.index;
+      message.metadata["response_id"] = call_id;
+      if (choices.size() > 1) {
+        message.metadata["choice_index"] = choice.index;
+      }
+      if (!choice.finish_reason.empty()) {
+        message.metadata["finish_reason"] = choice.finish_reason;
+      }
+      if (!choice.tool_calls.empty()) {
+        message.metadata["tool_calls"] = choice.tool_calls;
+      }
+      if (latency_ms) {
+        message.metadata["latency_ms"] = *latency_ms;
+      }
+      if (const json* usage = member(response_fields, "usage"); usage && usage->is_object()) {
+        message.metadata["usage"] = *usage;
+        auto input = integer_value(usage->value("prompt_tokens", json()));
+        auto output = integer_value(usage->value("completion_tokens", json()));
+        auto total = integer_value(usage->value("total_tokens", json()));
+        if (input) {
+          message.metadata["input_tokens"] = *input;
+        }
+        if (output) {
+          message.metadata["output_tokens"] = *output;
+        }
+        if (total || input || output) {
+          message.metadata["tokens"] = total.value_or(input.value_or(0) + output.value_or(0));
+        }
+      }
+      message.source = SourceLocation{file, line};
+      out.push_back(std::move(message));
+    }
+  }
+  if (out.empty()) {
+    reject(ErrorCode::kMissingField, "call has no request message and no answer");
+    return;
+  }
+  for (core::Message& message : out) {
+    sinks.on_message(std::move(message));
+  }
+}
+
+}  // namespace convaudit::ingest::internal
