@@ -213,8 +213,9 @@ bool extends_number(std::string_view text, size_t begin, size_t end, std::string
 
 constexpr std::string_view kTrailingPunctuation = ".,;:!?)]}'\"";
 
-size_t trim_trailing(std::string_view text, size_t begin, size_t end) {
-  while (end > begin && kTrailingPunctuation.find(text[end - 1]) != std::string_view::npos) {
+size_t trim_trailing(std::string_view text, size_t begin, size_t end,
+                     std::string_view punctuation = kTrailingPunctuation) {
+  while (end > begin && punctuation.find(text[end - 1]) != std::string_view::npos) {
     --end;
   }
   return end;
@@ -624,7 +625,9 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
     case Check::kUrlCredentials:
     case Check::kSecretKeyword:
     case Check::kPassword: {
-      span.end = trim_trailing(text, span.begin, span.end);
+      // A password may end in '!' or '?'; redacting one character too many leaks nothing.
+      span.end = check == Check::kPassword ? trim_trailing(text, span.begin, span.end, ".,;:)]}'\"")
+                                           : trim_trailing(text, span.begin, span.end);
       value = text.substr(span.begin, span.end - span.begin);
       if (check == Check::kSecretKeyword &&
           (value.size() < 16 || internal::shannon_entropy(value) < 3.0 || !has_classes(value, 2) ||

@@ -1,6 +1,12 @@
 #include "redaction/internal/validators.h"
 
+#include <optional>
+#include <span>
+#include <string>
+
 #include <catch2/catch.hpp>
+
+#include "engine/core/hex.h"
 
 using namespace convaudit::redaction::internal;
 
@@ -66,4 +72,28 @@ TEST_CASE("bech32 checksums", "[redaction][validators]") {
 TEST_CASE("entropy", "[redaction][validators]") {
   CHECK(shannon_entropy("aaaa") == Approx(0.0));
   CHECK(shannon_entropy("abcd") == Approx(2.0));
+}
+
+TEST_CASE("Keccak-256, EIP-55, base58check, IPv6", "[redaction][validators]") {
+  auto hex = [](const std::string& bytes) {
+    return convaudit::core::to_hex(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+  };
+  // Keccak-256, not SHA3-256 (which gives a7ffc6f8...).
+  CHECK(hex(keccak256("")) == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+  CHECK(hex(keccak256(std::string(200, 'a'))).size() == 64);  // more than one block
+  CHECK(eth_address_valid("0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359"));
+  CHECK(eth_address_valid("0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB"));
+  CHECK_FALSE(eth_address_valid("0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d35A"));
+  CHECK(eth_address_valid("0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359"));
+  CHECK_FALSE(eth_address_valid("0xfb6916095ca1df60bb79ce92ce3ea74c37c5d35"));
+  CHECK(base58check_valid("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"));
+  CHECK_FALSE(base58check_valid("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"));
+  CHECK_FALSE(base58check_valid("1A1zP1eP5QGefi2DMPTfTL5SLmv7Divf0a"));  // '0' not base58
+  CHECK(ipv6_canonical("2001:DB8:0:0:0:0:0:1") == std::optional<std::string>("2001:db8::1"));
+  CHECK_FALSE(ipv6_canonical("12:30:45"));
+  CHECK_FALSE(ipv6_canonical("2001:db8::1::2"));
+  CHECK(card_issuer_valid("30569309025904"));    // Diners 14
+  CHECK(card_issuer_valid("6200000000000005"));  // UnionPay
+  CHECK(iban_length("RU") == std::optional<size_t>(33));
 }
