@@ -15,7 +15,7 @@ namespace {
 struct CallInfo {
   std::string call_id;    // empty: not from a call log
   int64_t position = -1;  // -1: unknown
-  std::string tool_key;   // tool call ids, so tool-call-only messages are told apart
+  std::string tool_key;   // ids of the tool calls it makes: tool-call-only messages differ
 };
 
 CallInfo call_info(const nlohmann::json& metadata) {
@@ -39,9 +39,6 @@ CallInfo call_info(const nlohmann::json& metadata) {
         info.tool_key += (call_id != call.end() ? call_id->dump() : call.dump()) + ",";
       }
     }
-  }
-  if (auto tool_id = metadata.find("tool_call_id"); tool_id != metadata.end()) {
-    info.tool_key += "<-" + tool_id->dump();
   }
   return info;
 }

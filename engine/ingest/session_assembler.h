@@ -9,7 +9,8 @@
 // - repeated history: chat APIs resend the whole history with every call, so readers of call
 //   logs (otel, langchain, openai) tag each message with metadata `call_id` and, when known,
 //   `call_position` (its index in the call). A message of call C is the same message as an
-//   earlier kept one of another call with the same role, text and tool call ids whose position
+//   earlier kept one of another call with the same role, text and
+//   tool call ids (metadata tool_calls[].id) whose position
 //   is at least C's position (history may be trimmed, never pushed later). Within one call the
 //   matches go forward through the history, so a text the user really says twice stays twice.
 //   A missing position matches any position. Messages without `call_id` only meet the first rule.

@@ -134,6 +134,16 @@ std::optional<Parsed> parse_lc_message(const json& value, std::string& problem) 
   return out;
 }
 
+// The object holding a serialized message's fields: its kwargs (lc form), data, or itself.
+const json& message_fields(const json& message) {
+  for (const char* key : {"kwargs", "data"}) {
+    if (const json* inner = member(message, key); inner != nullptr && inner->is_object()) {
+      return *inner;
+    }
+  }
+  return message;
+}
+
 std::optional<std::string> session_in(const json& metadata) {
   return string_field(metadata, {"session_id", "thread_id", "conversation_id"});
 }
@@ -197,6 +207,7 @@ struct LangchainReader::State {
     std::optional<int64_t> start_ns;
     int64_t inputs = 0;
     json tool_input;
+    json facts = json::object();  // model / provider named by the start event
   };
   std::map<std::string, Run> runs;
   std::optional<int64_t> last_time;
@@ -302,8 +313,7 @@ struct LangchainReader::State {
         std::optional<Parsed> p;
         if (const json* message = member(generation, "message")) {
           p = parse_lc_message(*message, problem);
-          const json& fields =
-              member(*message, "kwargs") != nullptr ? (*message)["kwargs"] : *message;
+          const json& fields = message_fields(*message);
           if (const json* meta = member(fields, "response_metadata")) {
             usage_of(*meta, output_meta);
           }
@@ -332,7 +342,7 @@ struct LangchainReader::State {
         reject(ErrorCode::kBadField, path + ": " + problem);
         return;
       }
-      const json& fields = member(result, "kwargs") != nullptr ? result["kwargs"] : result;
+      const json& fields = message_fields(result);
       if (const json* meta = member(fields, "response_metadata")) {
         usage_of(*meta, output_meta);
       }
@@ -443,6 +453,9 @@ struct LangchainReader::State {
     }
     if (is_start) {
       run.start_ns = *time_ns;
+      if (!is_llm_start && name != "tool_start") {
+        return;  // chain, retriever, prompt starts: run-tree context only
+      }
     }
     json shared = json::object();
     if (!run.name.empty() && !is_tool_end) {
@@ -450,12 +463,13 @@ struct LangchainReader::State {
     }
     if (const json* metadata = member(record, "metadata")) {
       if (auto model = string_field(*metadata, {"ls_model_name"})) {
-        shared["model"] = *model;
+        run.facts["model"] = *model;
       }
       if (auto provider = string_field(*metadata, {"ls_provider"})) {
-        shared["provider"] = *provider;
+        run.facts["provider"] = *provider;
       }
     }
+    merge_missing(shared, run.facts);
     if (name == "tool_start") {
       if (const json* input = member(record, "input_str")) {
         run.tool_input = *input;

@@ -904,7 +904,9 @@ struct OtelReader::State {
       return;
     }
     if (!time_ns) {
-      problems.push_back({ErrorCode::kMissingField, path + " has no timeUnixNano"});
+      if (problems.empty()) {
+        problems.push_back({ErrorCode::kMissingField, path + " has no timeUnixNano"});
+      }
       report(problems, raw);
       return;
     }

@@ -15,6 +15,7 @@
 #include "engine/core/timestamp.h"
 #include "engine/ingest/log_reader.h"
 #include "engine/ingest/reject_sink.h"
+#include "engine/ingest/session_assembler.h"
 
 namespace convaudit::ingest::testing {
 
@@ -91,6 +92,55 @@ inline std::string describe(const std::vector<Reject>& rejects) {
   std::string out;
   for (const Reject& r : rejects) {
     out += "line " + std::to_string(r.line) + ": " + std::string(error_code_name(r.code)) + "\n";
+  }
+  return out;
+}
+
+// A sample under tests/data/ingest/.
+inline std::string data_path(const std::string& name) {
+  return std::string(CONVAUDIT_SOURCE_DIR) + "/tests/data/ingest/" + name;
+}
+
+// Messages through a SessionAssembler: conversations in order, and the duplicates it dropped.
+struct Assembled {
+  std::vector<core::Conversation> conversations;
+  uint64_t duplicates = 0;
+  const core::Conversation* find(const std::string& session) const {
+    for (const auto& c : conversations) {
+      if (c.session_id == session) {
+        return &c;
+      }
+    }
+    return nullptr;
+  }
+};
+
+inline Assembled assemble(std::vector<core::Message> messages) {
+  SessionAssembler assembler;
+  for (core::Message& m : messages) {
+    assembler.add(std::move(m));
+  }
+  Assembled out;
+  out.conversations = assembler.take_conversations();
+  out.duplicates = assembler.duplicate_count();
+  return out;
+}
+
+// "user: hi" per message, one per line.
+inline std::string transcript(const core::Conversation& conversation) {
+  std::string out;
+  for (const core::Message& m : conversation.messages) {
+    out += std::string(core::role_name(m.role)) + ": " + m.text + "\n";
+  }
+  return out;
+}
+
+// "line 3: ingest.bad_timestamp: reason" per reject.
+inline std::string describe_reasons(const std::vector<Reject>& rejects) {
+  std::string out;
+  for (const Reject& r : rejects) {
+    out += "line " + std::to_string(r.line) + ": " + std::string(error_code_name(r.code)) + ": " +
+           r.reason + "\n";
   }
   return out;
 }

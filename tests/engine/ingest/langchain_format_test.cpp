@@ -1,0 +1,127 @@
+#include "engine/ingest/internal/langchain_format.h"
+
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "tests/engine/ingest/ingest_fixture.h"
+
+namespace convaudit::ingest {
+namespace {
+
+using nlohmann::json;
+using testing::assemble;
+using testing::data_path;
+using testing::read_file;
+using testing::read_text;
+using testing::transcript;
+
+constexpr int64_t kMs = 1'000'000;
+
+}  // namespace
+
+TEST_CASE("langchain: callback events of an agent run, history repeated in the second call",
+          "[ingest][langchain]") {
+  auto out = read_file(data_path("langchain_events.jsonl"));
+  REQUIRE(out.stats);
+  CHECK(out.stats->format == InputFormat::kLangchain);
+  auto assembled = assemble(out.messages);
+  const core::Conversation* thread = assembled.find("lc-thread-1");
+  REQUIRE(thread != nullptr);
+  CHECK(transcript(*thread) ==
+        "system: You handle subscriptions.\n"
+        "user: Cancel my subscription, I'm moving to Lisbon.\n"
+        "assistant: \n"
+        "tool: plan=premium, renews 2026-08-01\n"
+        "assistant: Your premium plan is cancelled; it stays active until 1 August. Boa sorte em "
+        "Lisboa!\n");
+  CHECK(assembled.duplicates == 4);
+  const core::Message& tool_call = thread->messages[2];
+  CHECK(tool_call.timestamp_ns == 1'782'979'201'400 * kMs);
+  CHECK(tool_call.metadata["tool_calls"][0]["id"] == "tc-1");
+  CHECK(tool_call.metadata["tokens"] == 52);
+  CHECK(tool_call.metadata["model"] == "gpt-4o-2024-08-06");
+  CHECK(tool_call.metadata["provider"] == "openai");
+  CHECK(tool_call.metadata["latency_ms"] == 1300);
+  CHECK(tool_call.metadata["call_id"] == "run-llm-1");
+  CHECK(tool_call.metadata["call_position"] == 2);
+  CHECK(thread->messages[0].metadata["model"] == "gpt-4o");  // ls_model_name before the answer
+  const core::Message& tool = thread->messages[3];
+  CHECK(tool.metadata["tool_name"] == "get_subscription");
+  CHECK(tool.metadata["tool_input"] == "{'user': 'u-9'}");
+  CHECK(thread->messages[4].metadata["tokens"] == 95);
+  CHECK(thread->messages[4].metadata["latency_ms"] == 1200);
+
+  // No session metadata anywhere: the root run id.
+  const core::Conversation* solo = assembled.find("run-solo");
+  REQUIRE(solo != nullptr);
+  CHECK(transcript(*solo) ==
+        "user: Summarise: the customer wants a refund.\nassistant: Customer requests a refund.\n");
+
+  const auto& rejects = out.rejects.rejects();
+  REQUIRE(rejects.size() == 2);
+  CHECK(rejects[0].line == 11);
+  CHECK(rejects[0].code == ErrorCode::kBadTimestamp);
+  CHECK(rejects[1].line == 12);
+  CHECK(rejects[1].code == ErrorCode::kBadField);
+  CHECK(rejects[1].reason.find("messages[0]") != std::string::npos);
+  REQUIRE(assembled.find("run-bad") != nullptr);
+  CHECK(transcript(*assembled.find("run-bad")) == "user: still here\n");
+}
+
+TEST_CASE("langchain: run trees with child runs, epoch ms and ISO times", "[ingest][langchain]") {
+  auto out = read_file(data_path("langchain_runs.json"));
+  REQUIRE(out.stats);
+  CHECK(out.stats->format == InputFormat::kLangchain);
+  auto assembled = assemble(out.messages);
+  const core::Conversation* tree = assembled.find("lc-tree-sess");
+  REQUIRE(tree != nullptr);
+  CHECK(transcript(*tree) ==
+        "system: Shipping FAQ bot.\n"
+        "user: Do you ship to Canada? My postcode is K1A 0B1.\n"
+        "assistant: Yes, we ship to Canada in 5–7 days.\n"
+        "tool: CA: 14.99 CAD\n");
+  CHECK(tree->messages[0].timestamp_ns == 1'782'990'000'100 * kMs);
+  CHECK(tree->messages[2].metadata["tokens"] == 33);
+  CHECK(tree->messages[2].metadata["model"] == "claude-3-5-sonnet");
+  CHECK(tree->messages[2].metadata["latency_ms"] == 1500);
+  CHECK(tree->messages[3].metadata["tool_name"] == "shipping_rates");
+  CHECK(tree->messages[3].metadata["tool_input"] == "CA");
+  const core::Conversation* second = assembled.find("tree-2");
+  REQUIRE(second != nullptr);
+  CHECK(transcript(*second) == "user: Human: hello\nassistant: Hello! How can I help?\n");
+  CHECK(second->messages[1].metadata["tokens"] == 9);
+  REQUIRE(out.rejects.rejects().size() == 1);
+  CHECK(out.rejects.rejects()[0].code == ErrorCode::kMissingField);
+}
+
+TEST_CASE("langchain: message classes in every serialized form map to roles",
+          "[ingest][langchain]") {
+  auto out = read_text(
+      R"({"event": "on_chat_model_start", "run_id": "r", "timestamp": 1782900000, "metadata": {"conversation_id": "c"}, "messages": [[
+  {"lc": 1, "type": "constructor", "id": ["langchain", "schema", "messages", "SystemMessage"], "kwargs": {"content": "sys"}},
+  {"type": "human", "data": {"content": "data form"}},
+  ["ai", "tuple form"],
+  {"type": "chat", "role": "user", "content": "chat form"},
+  {"type": "ToolMessage", "content": [{"type": "text", "text": "parts form"}], "tool_call_id": "t1"},
+  {"role": "assistant", "content": "role form"}]]}
+)");
+  REQUIRE(out.stats);
+  CHECK(out.stats->format == InputFormat::kLangchain);
+  CHECK(out.rejects.rejects().empty());
+  auto assembled = assemble(out.messages);
+  REQUIRE(assembled.find("c") != nullptr);
+  CHECK(transcript(*assembled.find("c")) ==
+        "system: sys\nuser: data form\nassistant: tuple form\nuser: chat form\ntool: parts "
+        "form\nassistant: role form\n");
+}
+
+TEST_CASE("langchain: is_langchain_record", "[ingest][langchain]") {
+  CHECK(internal::is_langchain_record(json::parse(R"({"event": "on_llm_end", "run_id": "r"})")));
+  CHECK(internal::is_langchain_record(json::parse(R"({"event": "chain_start", "run_id": "r"})")));
+  CHECK(internal::is_langchain_record(json::parse(R"({"run_type": "llm", "id": "r"})")));
+  CHECK_FALSE(internal::is_langchain_record(json::parse(R"({"event": "login", "run_id": "r"})")));
+  CHECK_FALSE(internal::is_langchain_record(json::parse(R"({"session_id": "s", "role": "user"})")));
+}
+
+}  // namespace convaudit::ingest

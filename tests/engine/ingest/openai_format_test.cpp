@@ -1,0 +1,138 @@
+#include "engine/ingest/internal/openai_format.h"
+
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "tests/engine/ingest/ingest_fixture.h"
+
+namespace convaudit::ingest {
+namespace {
+
+using nlohmann::json;
+using testing::assemble;
+using testing::data_path;
+using testing::read_file;
+using testing::read_text;
+using testing::transcript;
+
+}  // namespace
+
+TEST_CASE("openai: gateway log is detected and its repeated history de-duplicated",
+          "[ingest][openai]") {
+  auto out = read_file(data_path("openai_chat.jsonl"));
+  REQUIRE(out.stats);
+  CHECK(out.stats->format == InputFormat::kOpenai);
+  auto assembled = assemble(out.messages);
+  const core::Conversation* oa1 = assembled.find("oa-1");
+  REQUIRE(oa1 != nullptr);
+  // Call 2 repeats system, user, tool call; call 3 (trimmed history) repeats system and the
+  // answer; call 4 repeats five. The user's second "Yes please" is a new message.
+  CHECK(transcript(*oa1) ==
+        "system: You are Acme's support agent.\n"
+        "user: Hi, my name is Ana Souza, email ana.souza@example.com. I want a refund.\n"
+        "assistant: \n"
+        "tool: order 7781, 49.90 EUR, delivered\n"
+        "assistant: I found order 7781 (49,90 €). Shall I refund it?\n"
+        "user: Yes please — obrigado!\n"
+        "assistant: Done, the refund is on its way.\n"
+        "user: Yes please — obrigado!\n");
+  CHECK(assembled.duplicates == 2 + 3 + 4);
+
+  const auto& first = oa1->messages[0];
+  CHECK(first.timestamp_ns == 1'782'896'400'000'000'000);
+  CHECK(first.metadata["channel"] == "web");
+  CHECK(first.metadata["model"] == "gpt-4o-2024-08-06");
+  CHECK(first.metadata["provider"] == "openai");
+  CHECK(first.metadata["call_id"] == "chatcmpl-1");
+  CHECK(first.metadata["call_position"] == 0);
+
+  const auto& tool_call = oa1->messages[2];
+  CHECK(tool_call.metadata["tool_calls"][0]["function"]["name"] == "find_order");
+  CHECK(tool_call.metadata["finish_reason"] == "tool_calls");
+  CHECK(tool_call.metadata["tokens"] == 70);
+  CHECK(tool_call.metadata["input_tokens"] == 50);
+  CHECK(tool_call.metadata["output_tokens"] == 20);
+  CHECK(tool_call.metadata["latency_ms"] == 1200);
+  CHECK(tool_call.timestamp_ns == 1'782'896'401'200'000'000);
+  CHECK(oa1->messages[3].metadata["tool_call_id"] == "call_9");
+
+  // Streamed: deltas concatenated, usage from the last chunk.
+  const auto& streamed = oa1->messages[6];
+  CHECK(streamed.metadata["response_id"] == "chatcmpl-3");
+  CHECK(streamed.metadata["tokens"] == 69);
+  CHECK(streamed.metadata["finish_reason"] == "stop");
+  // Failed call: no answer, the error on its last (new) message.
+  const auto& failed = oa1->messages[7];
+  CHECK(failed.metadata["error"]["code"] == "rate_limit_exceeded");
+  CHECK(failed.timestamp_ns == 1'782'896'520'000'000'000);
+
+  const core::Conversation* oa2 = assembled.find("oa-2");
+  REQUIRE(oa2 != nullptr);
+  CHECK(transcript(*oa2) == "user: Wie spät ist es in Berlin? ⏰\nassistant: Es ist 12:00 Uhr.\n");
+  CHECK(oa2->messages[1].metadata["tokens"] == 18);
+  CHECK(oa2->messages[1].metadata["model"] == "gpt-4o-mini");
+  CHECK(assembled.find("chatcmpl-solo") != nullptr);
+}
+
+TEST_CASE("openai: malformed records are rejected with line and JSON path", "[ingest][openai]") {
+  auto out = read_file(data_path("openai_chat.jsonl"));
+  REQUIRE(out.stats);
+  const auto& rejects = out.rejects.rejects();
+  REQUIRE(rejects.size() == 4);
+  CHECK(rejects[0].line == 7);
+  CHECK(rejects[0].code == ErrorCode::kMalformedJson);
+  CHECK(rejects[1].line == 8);
+  CHECK(rejects[1].code == ErrorCode::kBadTimestamp);
+  CHECK(rejects[1].reason.find("response.created") != std::string::npos);
+  CHECK(rejects[2].line == 9);
+  CHECK(rejects[2].code == ErrorCode::kBadField);
+  CHECK(rejects[2].reason.find("request.messages[0]") != std::string::npos);
+  CHECK(rejects[3].code == ErrorCode::kMissingField);
+  CHECK(rejects[3].reason.find("request.messages[1]") != std::string::npos);
+  // The good message of line 9 and its answer survive.
+  auto assembled = assemble(out.messages);
+  REQUIRE(assembled.find("oa-4") != nullptr);
+  CHECK(transcript(*assembled.find("oa-4")) == "assistant: ok\n");
+}
+
+TEST_CASE("openai: the gzip copy reads the same", "[ingest][openai][gzip]") {
+  auto plain = read_file(data_path("openai_chat.jsonl"));
+  auto gz = read_file(data_path("openai_chat.jsonl.gz"), InputFormat::kOpenai);
+  REQUIRE(gz.stats);
+  CHECK(testing::describe(gz.messages) == testing::describe(plain.messages));
+  CHECK(gz.rejects.rejects().size() == plain.rejects.rejects().size());
+}
+
+TEST_CASE("openai: session id precedence and missing everything", "[ingest][openai]") {
+  auto out = read_text(
+      R"({"request": {"user": "u1", "messages": [{"role": "user", "content": "a"}]}, "response": {"id": "r1", "created": 1782900000, "choices": []}}
+{"request": {"messages": [{"role": "developer", "content": [{"type": "input_text", "text": "rules"}, {"type": "image_url", "image_url": {"url": "x"}}]}]}, "timestamp": 1782900000}
+{"request": {"messages": [{"role": "user", "content": "b"}]}, "response": {"choices": [{"message": {"role": "assistant", "content": "c"}}]}}
+)",
+      InputFormat::kOpenai);
+  REQUIRE(out.stats);
+  REQUIRE(out.messages.size() == 1);
+  CHECK(out.messages[0].session_id == "u1");
+  // Line 2: no session at all; line 3: no session and no time.
+  REQUIRE(out.rejects.rejects().size() == 2);
+  CHECK(out.rejects.rejects()[0].code == ErrorCode::kMissingField);
+  CHECK(out.rejects.rejects()[1].line == 3);
+
+  auto dev = read_text(
+      R"({"metadata": {"session_id": "d"}, "request": {"messages": [{"role": "developer", "content": [{"type": "input_text", "text": "rules"}, {"type": "image_url", "image_url": {"url": "x"}}]}]}, "timestamp": 1782900000})");
+  REQUIRE(dev.messages.size() == 1);
+  CHECK(dev.stats->format == InputFormat::kOpenai);
+  CHECK(dev.messages[0].role == core::Role::kSystem);
+  CHECK(dev.messages[0].text == "rules");
+}
+
+TEST_CASE("openai: is_openai_record", "[ingest][openai]") {
+  CHECK(internal::is_openai_record(json::parse(R"({"request": {"messages": []}})")));
+  CHECK(internal::is_openai_record(json::parse(R"({"response": [{"choices": []}]})")));
+  CHECK(internal::is_openai_record(json::parse(R"({"request": {"body": {"messages": []}}})")));
+  CHECK_FALSE(internal::is_openai_record(json::parse(R"({"session_id": "s", "messages": []})")));
+  CHECK_FALSE(internal::is_openai_record(json::parse(R"({"request": "x"})")));
+}
+
+}  // namespace convaudit::ingest
