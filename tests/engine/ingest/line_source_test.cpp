@@ -136,3 +136,25 @@ TEST_CASE("empty file has no records and no problem", "[ingest][source]") {
 }
 
 }  // namespace convaudit::ingest::internal
+
+namespace convaudit::ingest::internal {
+
+TEST_CASE("pretty-printed objects are one record each; a cut object does not swallow the next",
+          "[ingest][lines]") {
+  testing::TempDir dir;
+  auto out = testing::read_file(dir.write("pretty.json",
+                                          "{\n  \"session_id\": \"a\",\n  \"role\": \"user\",\n"
+                                          "  \"text\": \"one\", \"ts\": 1\n}\n"
+                                          "{\n  \"session_id\": \"b\",\n  \"role\": \"user\",\n"
+                                          "{\n  \"session_id\": \"c\", \"role\": \"user\",\n"
+                                          "  \"text\": \"three\", \"ts\": 3\n}\n"));
+  REQUIRE(out.stats);
+  CHECK(out.stats->records == 3);
+  CHECK(testing::describe(out.messages) ==
+        "a user 'one' @1970-01-01T00:00:01Z\nc user 'three' @1970-01-01T00:00:03Z\n");
+  REQUIRE(out.rejects.rejects().size() == 1);
+  CHECK(out.rejects.rejects()[0].line == 6);
+  CHECK(out.rejects.rejects()[0].code == ErrorCode::kMalformedJson);
+}
+
+}  // namespace convaudit::ingest::internal

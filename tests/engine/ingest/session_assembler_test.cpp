@@ -88,3 +88,80 @@ TEST_CASE("long texts survive deduplication intact", "[ingest][assembler]") {
 }
 
 }  // namespace convaudit::ingest
+
+namespace convaudit::ingest {
+namespace {
+
+core::Message call(std::string text, core::Role role, int64_t ts, std::string call_id,
+                   int64_t position) {
+  core::Message m = make("s", role, std::move(text), ts);
+  m.metadata["call_id"] = std::move(call_id);
+  if (position >= 0) {
+    m.metadata["call_position"] = position;
+  }
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("history repeated by later calls is dropped; the first occurrence wins",
+          "[ingest][assembler][history]") {
+  using core::Role;
+  SessionAssembler assembler;
+  // Call 1: [sys, "yes"] -> "ok".  Call 2: [sys, "yes", "ok", "yes"] -> "done".
+  assembler.add(call("sys", Role::kSystem, 10, "c1", 0));
+  assembler.add(call("yes", Role::kUser, 10, "c1", 1));
+  assembler.add(call("ok", Role::kAssistant, 15, "c1", 2));
+  assembler.add(call("sys", Role::kSystem, 20, "c2", 0));
+  assembler.add(call("yes", Role::kUser, 20, "c2", 1));
+  assembler.add(call("ok", Role::kAssistant, 20, "c2", 2));
+  assembler.add(call("yes", Role::kUser, 20, "c2", 3));  // said again: later position, kept
+  assembler.add(call("done", Role::kAssistant, 25, "c2", 4));
+  // Call 3 trims the history: ["ok" at 0, "yes" at 1] -> earlier positions, still repeats.
+  assembler.add(call("ok", Role::kAssistant, 30, "c3", 0));
+  assembler.add(call("yes", Role::kUser, 30, "c3", 1));
+  assembler.add(call("bye", Role::kUser, 30, "c3", 2));
+  auto conversations = assembler.take_conversations();
+  REQUIRE(conversations.size() == 1);
+  CHECK(dump(conversations) == "s: sys yes ok yes done bye\n");
+  CHECK(assembler.duplicate_count() == 5);
+  // The kept copies are the first occurrences, with their own time and call.
+  CHECK(conversations[0].messages[1].timestamp_ns == 10);
+  CHECK(conversations[0].messages[3].metadata["call_id"] == "c2");
+}
+
+TEST_CASE("history de-duplication needs a call id and a different call",
+          "[ingest][assembler][history]") {
+  using core::Role;
+  SessionAssembler assembler;
+  assembler.add(make("s", Role::kUser, "yes", 1));  // plain JSONL: never matched by position
+  assembler.add(make("s", Role::kUser, "yes", 2));
+  assembler.add(call("tool out", Role::kTool, 3, "tool-run", -1));  // no position: any
+  assembler.add(call("tool out", Role::kTool, 4, "c9", 7));
+  assembler.add(call("again", Role::kUser, 5, "c9", 8));
+  assembler.add(call("again", Role::kUser, 6, "c9", 9));  // same call: a new message
+  auto conversations = assembler.take_conversations();
+  CHECK(dump(conversations) == "s: yes yes tool out again again\n");
+  CHECK(assembler.duplicate_count() == 1);
+}
+
+TEST_CASE("tool-call-only assistant messages differ by their tool call ids",
+          "[ingest][assembler][history]") {
+  using core::Role;
+  SessionAssembler assembler;
+  core::Message first = call("", Role::kAssistant, 1, "c1", 1);
+  first.metadata["tool_calls"] = nlohmann::json::parse(R"([{"id": "a"}])");
+  core::Message repeat = call("", Role::kAssistant, 2, "c2", 1);
+  repeat.metadata["tool_calls"] = nlohmann::json::parse(R"([{"id": "a"}])");
+  core::Message other = call("", Role::kAssistant, 3, "c2", 1);
+  other.metadata["tool_calls"] = nlohmann::json::parse(R"([{"id": "b"}])");
+  assembler.add(std::move(first));
+  assembler.add(std::move(repeat));
+  assembler.add(std::move(other));
+  auto conversations = assembler.take_conversations();
+  REQUIRE(conversations[0].messages.size() == 2);
+  CHECK(conversations[0].messages[1].metadata["tool_calls"][0]["id"] == "b");
+  CHECK(assembler.duplicate_count() == 1);
+}
+
+}  // namespace convaudit::ingest
