@@ -53,8 +53,8 @@ struct RuleSpec {
 // Month names (en, de, fr, es, it, nl) are only read after a birth word, so a loose word is safe.
 constexpr const char* kDate =
     R"((?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|)"
-    R"(\d{1,2}(?:st|nd|rd|th|er|º)?\.?\s+(?:(?i:de|of)\s+)?\p{L}{3,10}\.?,?\s+(?:(?i:de)\s+)?\d{4}|)"
-    R"(\p{L}{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b)";
+    R"(\d{1,2}(?:st|nd|rd|th|er|º)?\.?\s+(?:(?i:de|of)\s+)?\p{L}+\.?,?\s+(?:(?i:de)\s+)?\d{4}|)"
+    R"(\p{L}+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b)";
 
 // What may sit between a context word and its value: "is", "=", ":", "#", quotes.
 #define CA_SEP R"(["']?\s*(?:(?:(?i:is|was|est|es|ist|è|=>|->)|[:=#])\s*){0,2}["']?)"
@@ -78,8 +78,8 @@ const RuleSpec kRules[] = {
      R"(\bsk-(?:proj-|ant-|live-|test-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr,
      R"(\b(?:[rs]k|whsec)_(?:(?:live|test)_)?[A-Za-z0-9]{16,})"},
-    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bgh[pousr]_[A-Za-z0-9]{36,255})"},
-    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bgithub_pat_[A-Za-z0-9_]{22,255})"},
+    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bgh[pousr]_[A-Za-z0-9]{36,})"},
+    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bgithub_pat_[A-Za-z0-9_]{22,})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bglpat-[A-Za-z0-9_\-]{20,})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bxox[abposre]-[A-Za-z0-9\-]{10,})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bxapp-[A-Za-z0-9\-]{20,})"},
@@ -124,7 +124,7 @@ const RuleSpec kRules[] = {
      R"(\s*(?:[:\-]|(?i:is|was|am|le|el|il|op|on))?\s*(?:(?i:the|le|el|il)\s+)?)",
      kDate},
     {PiiType::kCryptoWallet, Check::kBech32, nullptr,
-     R"(\b(?:(?:bc|tb)1[ac-hj-np-z02-9]{8,87}|(?:BC|TB)1[AC-HJ-NP-Z02-9]{8,87})\b)"},
+     R"(\b(?:(?:bc|tb)1[ac-hj-np-z02-9]{8,}|(?:BC|TB)1[AC-HJ-NP-Z02-9]{8,})\b)"},
     {PiiType::kCryptoWallet, Check::kBase58, nullptr, R"(\b[13][1-9A-HJ-NP-Za-km-z]{25,34}\b)"},
     {PiiType::kCryptoWallet, Check::kEthereum, nullptr, R"(\b0x[0-9a-fA-F]{40}\b)"},
     {PiiType::kPassport, Check::kPassport,
