@@ -17,6 +17,11 @@
 //
 // Database export (format kDb): one object per session with a `messages` array, as JSON lines
 // or one JSON array; per-session fields other than messages go into each message's metadata.
+//
+// Chat-API logs: OTLP JSON traces/logs with the GenAI conventions (kOtel), LangChain callback
+// events and run trees (kLangchain), OpenAI chat-completions gateway logs (kOpenai); see
+// docs/formats.md and internal/{otel,langchain,openai}_format.h. Their messages carry metadata
+// call_id / call_position so the SessionAssembler can drop history repeated by later calls.
 
 #include <cstdint>
 #include <functional>

@@ -267,3 +267,36 @@ TEST_CASE("unterminated db array: elements read, then one structure reject",
 }
 
 }  // namespace convaudit::ingest
+
+namespace convaudit::ingest {
+
+TEST_CASE("examples/formats samples are detected and read without rejects",
+          "[ingest][reader][format]") {
+  struct Sample {
+    const char* file;
+    InputFormat format;
+    size_t kept;
+    uint64_t duplicates;
+  };
+  for (const Sample& sample : {Sample{"otel_traces.json", InputFormat::kOtel, 8, 3},
+                               Sample{"otel_logs.jsonl", InputFormat::kOtel, 6, 0},
+                               Sample{"langchain_events.jsonl", InputFormat::kLangchain, 7, 4},
+                               Sample{"langchain_runs.json", InputFormat::kLangchain, 6, 0},
+                               Sample{"openai_chat.jsonl", InputFormat::kOpenai, 12, 9}}) {
+    INFO(sample.file);
+    auto out =
+        testing::read_file(std::string(CONVAUDIT_SOURCE_DIR) + "/examples/formats/" + sample.file);
+    REQUIRE(out.stats);
+    CHECK(out.stats->format == sample.format);
+    CHECK(out.rejects.rejects().empty());
+    auto assembled = testing::assemble(out.messages);
+    size_t kept = 0;
+    for (const auto& c : assembled.conversations) {
+      kept += c.messages.size();
+    }
+    CHECK(kept == sample.kept);
+    CHECK(assembled.duplicates == sample.duplicates);
+  }
+}
+
+}  // namespace convaudit::ingest
