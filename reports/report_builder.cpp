@@ -120,6 +120,7 @@ json slice_of(const aggregate::OperationsSlice& slice) {
               {"errors", slice.errors},
               {"latency_p50_ms", slice.latency_p50_ms},
               {"latency_p95_ms", slice.latency_p95_ms},
+              {"latency_p99_ms", slice.latency_p99_ms},
               {"tokens", slice.tokens},
               {"cost_usd", micros_to_decimal(slice.cost_micros)}};
 }
@@ -228,6 +229,38 @@ json provenance_section(const Provenance& p) {
   return out;
 }
 
+json trends_section(const aggregate::AuditSummary& summary) {
+  json weekly = json::array();
+  for (const aggregate::WeeklyTrend& week : summary.weekly) {
+    weekly.push_back(json{{"week", week.week},
+                          {"week_start", core::format_timestamp(week.week_start_ns)},
+                          {"conversations", week.conversations},
+                          {"messages", week.messages},
+                          {"findings", week.findings},
+                          {"incidents", week.incidents},
+                          {"flagged_conversations", week.flagged_conversations},
+                          {"scored_conversations", week.scored_conversations},
+                          {"quality_mean", tenths_to_decimal(week.quality_mean_tenths)}});
+  }
+  return json{{"weekly", std::move(weekly)}};
+}
+
+json review_queue_section(const aggregate::AuditSummary& summary) {
+  json sessions = json::array();
+  for (const aggregate::ReviewItem& item : summary.review_queue) {
+    sessions.push_back(json{{"session_id", item.session_id},
+                            {"max_severity", std::string(severity_name(item.max_severity))},
+                            {"risk", item.risk},
+                            {"findings", item.findings},
+                            {"types", item.types},
+                            {"first_message", core::format_timestamp(item.first_message_ns)},
+                            {"blocked", item.blocked}});
+  }
+  return json{{"flagged_total", summary.flagged_conversations},
+              {"limit", aggregate::kReviewQueueLimit},
+              {"sessions", std::move(sessions)}};
+}
+
 }  // namespace
 
 json build_report(const aggregate::AuditSummary& summary, const Provenance& provenance) {
@@ -237,6 +270,8 @@ json build_report(const aggregate::AuditSummary& summary, const Provenance& prov
               {"quality", quality_section(summary.quality)},
               {"business", business_section(summary.business)},
               {"operations", operations_section(summary)},
+              {"trends", trends_section(summary)},
+              {"review_queue", review_queue_section(summary)},
               {"rules", rules_section(summary)},
               {"data_quality", data_quality_section(summary.data_quality)},
               {"provenance", provenance_section(provenance)}};

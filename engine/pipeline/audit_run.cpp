@@ -1,9 +1,8 @@
 #include "engine/pipeline/audit_run.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +13,8 @@
 #include <optional>
 #include <thread>
 
+#include <unistd.h>
+
 #include "engine/aggregate/aggregator.h"
 #include "engine/core/timestamp.h"
 #include "engine/crypto/key_set.h"
@@ -21,14 +22,17 @@
 #include "engine/ingest/log_reader.h"
 #include "engine/ingest/session_assembler.h"
 #include "engine/pipeline/internal/atomic_file.h"
+#include "engine/pipeline/internal/spill.h"
 #include "engine/rulehost/rule_pack_loader.h"
 #include "engine/rulehost/rule_runner.h"
 #include "engine/rulehost/rule_set.h"
+
 #include "redaction/pii_detector.h"
 #include "redaction/pseudonymizer.h"
 #include "redaction/redactor.h"
 #include "redaction/vault.h"
 #include "reports/envelope.h"
+#include "reports/html_renderer.h"
 #include "reports/markdown_renderer.h"
 #include "reports/report_builder.h"
 
@@ -104,34 +108,59 @@ Result<std::string> spool_stdin(const std::string& out_dir) {
   return path;
 }
 
-struct IngestResult {
-  std::vector<core::Conversation> conversations;
-  std::vector<reports::InputFileRecord> inputs;
-  aggregate::DataQuality data_quality;
-  ingest::RejectCollector rejects;
+// Rejects go straight to rejects.jsonl (redacted: reasons and excerpts quote raw input), so a
+// file full of garbage costs disk, not memory. Counted by error code for the report.
+class RejectWriter : public ingest::RejectSink {
+ public:
+  RejectWriter(internal::AtomicFileWriter& out, const redaction::Redactor& redactor,
+               redaction::MappingSink& mappings)
+      : out_(out), redactor_(redactor), mappings_(mappings) {}
+  void reject(ingest::Reject reject) override {
+    json line{{"file", reject.file},
+              {"line", reject.line},
+              {"code", error_code_name(reject.code)},
+              {"reason", redactor_.redact_text(reject.reason, mappings_, nullptr)},
+              {"excerpt", redactor_.redact_text(reject.excerpt, mappings_, nullptr)}};
+    ++count_;
+    ++by_code_[std::string(error_code_name(reject.code))];
+    if (status_) {
+      status_ = out_.append(reports::canonical_json(line) + "\n");
+    }
+  }
+  uint64_t count() const { return count_; }
+  const std::map<std::string, uint64_t>& by_code() const { return by_code_; }
+  const Status& status() const { return status_; }
+
+ private:
+  internal::AtomicFileWriter& out_;
+  const redaction::Redactor& redactor_;
+  redaction::MappingSink& mappings_;
+  uint64_t count_ = 0;
+  std::map<std::string, uint64_t> by_code_;
+  Status status_ = ok_status();
 };
 
-Result<IngestResult> ingest_inputs(const RunOptions& options) {
+struct IngestResult {
+  std::vector<reports::InputFileRecord> inputs;
+  aggregate::DataQuality data_quality;
+};
+
+// Pass one: every input is read once, messages inside the period go to the spill store
+// (partitioned by session), everything else is counted.
+Result<IngestResult> ingest_inputs(const RunOptions& options, const std::vector<std::string>& paths,
+                                   internal::SpillStore& spill, RejectWriter& rejects) {
   IngestResult out;
-  ingest::SessionAssembler assembler;
   ingest::ReadOptions read_options;
   read_options.format = options.format;
-  for (const std::string& input : options.inputs) {
-    std::string path = input;
-    std::optional<std::string> spooled;
-    if (input == "-") {
-      auto spool = spool_stdin(options.out_dir);
-      if (!spool) {
-        return fail(spool.error());
-      }
-      spooled = *spool;
-      path = *spool;
-    }
+  for (size_t i = 0; i < options.inputs.size(); ++i) {
+    const std::string& input = options.inputs[i];
+    const std::string& path = paths[i];
     auto digest = crypto::sha256_file(path);
     if (!digest) {
       return fail(digest.error());
     }
     out.inputs.push_back({input, digest->sha256_hex, digest->size_bytes});
+    Status spilled = ok_status();
     auto stats = ingest::read_log(
         path, read_options,
         [&](core::Message&& message) {
@@ -142,77 +171,96 @@ Result<IngestResult> ingest_inputs(const RunOptions& options) {
             ++out.data_quality.excluded_by_period;
             return;
           }
-          assembler.add(std::move(message));
+          if (spilled) {
+            spilled = spill.add(std::move(message));
+          }
         },
-        out.rejects);
-    if (spooled) {
-      std::error_code ec;
-      fs::remove(*spooled, ec);
-    }
+        rejects);
     if (!stats) {
       return fail(stats.error());
+    }
+    if (!spilled) {
+      return fail(spilled.error());
+    }
+    if (!rejects.status()) {
+      return fail(rejects.status().error());
     }
     out.data_quality.records_read += stats->records;
     out.data_quality.messages_accepted += stats->messages;
   }
   out.data_quality.messages_accepted -= out.data_quality.excluded_by_period;
-  out.data_quality.rejected = out.rejects.rejects().size();
-  out.data_quality.rejects_by_code = out.rejects.counts_by_code();
-  out.conversations = assembler.take_conversations();
-  out.data_quality.duplicates_dropped = assembler.duplicate_count();
+  out.data_quality.rejected = rejects.count();
+  out.data_quality.rejects_by_code = rejects.by_code();
+  if (auto st = spill.finish(); !st) {
+    return fail(st.error());
+  }
   return out;
 }
 
-// Redaction and rules over every conversation on `threads` workers; slot i holds conversation i,
-// so the output order never depends on scheduling.
-Result<std::vector<ConversationSlot>> evaluate(
-    std::vector<core::Conversation> conversations, const redaction::Redactor& redactor,
-    redaction::Vault& vault, const std::shared_ptr<const rulehost::RuleSet>& rules, int threads,
-    rulehost::RuleErrorLog& errors, std::vector<rulehost::RuleCost>& costs) {
-  size_t workers = static_cast<size_t>(std::max(1, threads));
-  workers = std::max<size_t>(1, std::min(workers, conversations.size()));
-  std::vector<std::unique_ptr<rulehost::RuleRunner>> runners;
-  for (size_t i = 0; i < workers; ++i) {
-    auto runner = rulehost::RuleRunner::create(rules);
-    if (!runner) {
-      return fail(runner.error());
+// Redaction and rules on a pool of workers, each with its own RuleRunner (its own Lua state),
+// reused for every partition. Slot i holds conversation i, so output order never depends on
+// scheduling.
+class Evaluator {
+ public:
+  static Result<Evaluator> create(const std::shared_ptr<const rulehost::RuleSet>& rules,
+                                  int threads) {
+    Evaluator evaluator;
+    for (int i = 0; i < std::max(1, threads); ++i) {
+      auto runner = rulehost::RuleRunner::create(rules);
+      if (!runner) {
+        return fail(runner.error());
+      }
+      evaluator.runners_.push_back(std::move(*runner));
     }
-    runners.push_back(std::move(*runner));
+    return evaluator;
   }
-  std::vector<ConversationSlot> slots(conversations.size());
-  std::atomic<size_t> next{0};
-  auto work = [&](rulehost::RuleRunner& runner) {
-    for (size_t i = next++; i < conversations.size(); i = next++) {
-      slots[i].redacted.emplace(redactor.redact(std::move(conversations[i]), vault));
-      slots[i].result = runner.run(*slots[i].redacted);
+
+  std::vector<ConversationSlot> run(std::vector<core::Conversation> conversations,
+                                    const redaction::Redactor& redactor,
+                                    redaction::MappingSink& mappings) {
+    std::vector<ConversationSlot> slots(conversations.size());
+    std::atomic<size_t> next{0};
+    auto work = [&](rulehost::RuleRunner& runner) {
+      for (size_t i = next++; i < conversations.size(); i = next++) {
+        slots[i].redacted.emplace(redactor.redact(std::move(conversations[i]), mappings));
+        slots[i].result = runner.run(*slots[i].redacted);
+      }
+    };
+    size_t workers = std::max<size_t>(1, std::min(runners_.size(), conversations.size()));
+    std::vector<std::thread> pool;
+    for (size_t i = 1; i < workers; ++i) {
+      pool.emplace_back(work, std::ref(*runners_[i]));
     }
-  };
-  std::vector<std::thread> pool;
-  for (size_t i = 1; i < workers; ++i) {
-    pool.emplace_back(work, std::ref(*runners[i]));
+    work(*runners_[0]);
+    for (std::thread& t : pool) {
+      t.join();
+    }
+    return slots;
   }
-  work(*runners[0]);
-  for (std::thread& t : pool) {
-    t.join();
-  }
-  std::map<std::string, rulehost::RuleCost> merged;
-  for (const auto& runner : runners) {
-    errors.merge(runner->errors());
-    for (const rulehost::RuleCost& cost : runner->costs()) {
-      rulehost::RuleCost& total = merged[cost.rule_id];
-      total.rule_id = cost.rule_id;
-      total.calls += cost.calls;
-      total.matches += cost.matches;
-      total.cpu_ns += cost.cpu_ns;
-      total.budget_trips += cost.budget_trips;
-      total.quarantined = total.quarantined || cost.quarantined;
+
+  // Rule failures and per-rule costs of every runner, merged (costs sorted by rule id).
+  void finish(rulehost::RuleErrorLog& errors, std::vector<rulehost::RuleCost>& costs) const {
+    std::map<std::string, rulehost::RuleCost> merged;
+    for (const auto& runner : runners_) {
+      errors.merge(runner->errors());
+      for (const rulehost::RuleCost& cost : runner->costs()) {
+        rulehost::RuleCost& total = merged[cost.rule_id];
+        total.rule_id = cost.rule_id;
+        total.calls += cost.calls;
+        total.matches += cost.matches;
+        total.cpu_ns += cost.cpu_ns;
+        total.budget_trips += cost.budget_trips;
+        total.quarantined = total.quarantined || cost.quarantined;
+      }
+    }
+    for (auto& [id, cost] : merged) {
+      costs.push_back(cost);
     }
   }
-  for (auto& [id, cost] : merged) {
-    costs.push_back(cost);
-  }
-  return slots;
-}
+
+ private:
+  std::vector<std::unique_ptr<rulehost::RuleRunner>> runners_;
+};
 
 json finding_line(const rulehost::Finding& finding) {
   return json{{"session_id", finding.session_id},
@@ -222,6 +270,33 @@ json finding_line(const rulehost::Finding& finding) {
               {"type", finding.type},
               {"severity", severity_name(finding.severity)},
               {"excerpt", finding.excerpt}};
+}
+
+// One line of flagged.jsonl: a conversation with a finding of severity >= low, as redacted text
+// (it is built from the RedactedConversation, never from raw input), with all its findings.
+json flagged_line(const redaction::RedactedConversation& redacted,
+                  const rulehost::ConversationResult& result) {
+  const core::Conversation& conversation = redacted.conversation();
+  json messages = json::array();
+  for (size_t i = 0; i < conversation.messages.size(); ++i) {
+    const core::Message& message = conversation.messages[i];
+    messages.push_back(json{{"message_index", i},
+                            {"role", core::role_name(message.role)},
+                            {"text", message.text},
+                            {"timestamp", core::format_timestamp(message.timestamp_ns)}});
+  }
+  json findings = json::array();
+  for (const rulehost::Finding& finding : result.findings) {
+    findings.push_back(finding_line(finding));
+  }
+  return json{{"session_id", conversation.session_id},
+              {"messages", std::move(messages)},
+              {"findings", std::move(findings)}};
+}
+
+bool is_flagged(const rulehost::ConversationResult& result) {
+  return std::any_of(result.findings.begin(), result.findings.end(),
+                     [](const rulehost::Finding& f) { return f.severity >= Severity::kLow; });
 }
 
 reports::Provenance make_provenance(const RunOptions& options, const crypto::KeySet& keys,
@@ -234,8 +309,8 @@ reports::Provenance make_provenance(const RunOptions& options, const crypto::Key
     p.rule_files.push_back({file.name, crypto::sha256_hex(file.content)});
   }
   for (const rulehost::RuleInfo& rule : rules.rules()) {
-    p.rules.push_back({rule.id, rule.version, std::string(rulehost::rule_kind_name(rule.kind)),
-                       rule.where.file});
+    p.rules.push_back(
+        {rule.id, rule.version, std::string(rulehost::rule_kind_name(rule.kind)), rule.where.file});
   }
   p.parameters.emplace_back("format", std::string(ingest::input_format_name(options.format)));
   if (!options.period.label.empty()) {
@@ -265,7 +340,24 @@ reports::Provenance make_provenance(const RunOptions& options, const crypto::Key
 
 }  // namespace
 
+// Wall-clock stage timer for RunOutcome::stage_ms.
+class StageClock {
+ public:
+  void lap(const char* stage) {
+    auto now = std::chrono::steady_clock::now();
+    stages_.emplace_back(
+        stage, std::chrono::duration_cast<std::chrono::milliseconds>(now - last_).count());
+    last_ = now;
+  }
+  std::vector<std::pair<std::string, int64_t>> take() { return std::move(stages_); }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, int64_t>> stages_;
+};
+
 Result<RunOutcome> run_audit(const RunOptions& options) {
+  StageClock clock;
   if (options.inputs.empty()) {
     return fail(ErrorCode::kUsage, "no input log files given");
   }
@@ -282,6 +374,7 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   if (!rules) {
     return fail(rules.error());
   }
+  clock.lap("load rules");
   std::optional<std::string> previous_sha256;
   if (options.previous_report) {
     auto digest = crypto::sha256_file(*options.previous_report);
@@ -290,11 +383,6 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
     }
     previous_sha256 = digest->sha256_hex;
   }
-  auto ingested = ingest_inputs(options);
-  if (!ingested) {
-    return fail(ingested.error());
-  }
-
   std::string vault_path = options.vault_path.empty()
                                ? (fs::path(options.key_dir) / "vault.bin").string()
                                : options.vault_path;
@@ -309,39 +397,121 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   redaction::Pseudonymizer pseudonymizer(keys->pseudonym_key);
   redaction::Redactor redactor(*detector, pseudonymizer);
 
-  int threads = options.threads > 0 ? options.threads
-                                    : static_cast<int>(std::thread::hardware_concurrency());
-  rulehost::RuleErrorLog rule_errors;
-  std::vector<rulehost::RuleCost> rule_costs;
-  auto slots = evaluate(std::move(ingested->conversations), redactor, **vault, *rules, threads,
-                        rule_errors, rule_costs);
-  if (!slots) {
-    return fail(slots.error());
-  }
-
-  aggregate::Aggregator aggregator;
-  std::string findings_jsonl;
-  for (const ConversationSlot& slot : *slots) {
-    aggregator.add(slot.redacted->conversation(), slot.result);
-    for (const rulehost::Finding& finding : slot.result.findings) {
-      findings_jsonl += reports::canonical_json(finding_line(finding));
-      findings_jsonl += '\n';
+  fs::path out(options.out_dir);
+  auto findings_out = internal::AtomicFileWriter::open((out / "findings.jsonl").string());
+  auto rejects_out = internal::AtomicFileWriter::open((out / "rejects.jsonl").string());
+  auto flagged_out = internal::AtomicFileWriter::open((out / "flagged.jsonl").string());
+  for (auto* writer : {&findings_out, &rejects_out, &flagged_out}) {
+    if (!*writer) {
+      return fail(writer->error());
     }
   }
-  // Reject excerpts and reasons quote raw input: they are redacted like everything else.
-  std::string rejects_jsonl;
-  for (const ingest::Reject& reject : ingested->rejects.rejects()) {
-    json line{{"file", reject.file},
-              {"line", reject.line},
-              {"code", error_code_name(reject.code)},
-              {"reason", redactor.redact_text(reject.reason, **vault, nullptr)},
-              {"excerpt", redactor.redact_text(reject.excerpt, **vault, nullptr)}};
-    rejects_jsonl += reports::canonical_json(line);
-    rejects_jsonl += '\n';
+
+  // stdin cannot be hashed and read twice: it is spooled to a file in OUTDIR first (removed at
+  // the end, also on failure).
+  std::vector<std::string> paths = options.inputs;
+  std::optional<std::string> spooled;
+  struct SpoolCleanup {
+    std::optional<std::string>& path;
+    ~SpoolCleanup() {
+      if (path) {
+        std::error_code ignored;
+        fs::remove(*path, ignored);
+      }
+    }
+  } spool_cleanup{spooled};
+  uint64_t input_bytes = 0;
+  for (std::string& path : paths) {
+    if (path == "-" && !spooled) {
+      auto spool = spool_stdin(options.out_dir);
+      if (!spool) {
+        return fail(spool.error());
+      }
+      spooled = *spool;
+    }
+    if (path == "-") {
+      path = *spooled;
+    }
+    std::error_code size_ec;
+    uint64_t size = fs::file_size(path, size_ec);
+    if (!size_ec) {
+      // gzip logs are about five times larger once read.
+      bool gz = path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
+      input_bytes += gz ? size * 5 : size;
+    }
   }
-  if (auto st = (*vault)->flush(); !st) {
-    return fail(st.error());
+  const uint64_t memory_limit =
+      options.memory_limit_bytes > 0 ? options.memory_limit_bytes : kDefaultMemoryLimitBytes;
+  // A partition's messages expand several times in memory (strings, JSON metadata, Lua views,
+  // redacted copies): one sixteenth of the limit per partition keeps the peak well inside it.
+  auto spill = internal::SpillStore::create(
+      options.out_dir, internal::partitions_for(input_bytes, memory_limit / 16));
+  if (!spill) {
+    return fail(spill.error());
   }
+  RejectWriter rejects(**rejects_out, redactor, **vault);
+  auto ingested = ingest_inputs(options, paths, **spill, rejects);
+  if (!ingested) {
+    return fail(ingested.error());
+  }
+  clock.lap("ingest");
+
+  int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  auto evaluator = Evaluator::create(*rules, threads);
+  if (!evaluator) {
+    return fail(evaluator.error());
+  }
+  // Pass two, one partition at a time: assemble its sessions, redact and run the rules, fold
+  // the results into the summary and stream findings out. The aggregator's figures do not depend
+  // on the order conversations arrive in, so the report does not depend on the partitioning.
+  aggregate::Aggregator aggregator;
+  uint64_t duplicates = 0;
+  for (size_t partition = 0; partition < (*spill)->partition_count(); ++partition) {
+    auto messages = (*spill)->take(partition);
+    if (!messages) {
+      return fail(messages.error());
+    }
+    ingest::SessionAssembler assembler;
+    for (core::Message& message : *messages) {
+      assembler.add(std::move(message));
+    }
+    messages->clear();
+    messages->shrink_to_fit();
+    std::vector<core::Conversation> conversations = assembler.take_conversations();
+    duplicates += assembler.duplicate_count();
+    std::vector<ConversationSlot> slots =
+        evaluator->run(std::move(conversations), redactor, **vault);
+    for (const ConversationSlot& slot : slots) {
+      aggregator.add(slot.redacted->conversation(), slot.result);
+      std::string lines;
+      for (const rulehost::Finding& finding : slot.result.findings) {
+        lines += reports::canonical_json(finding_line(finding));
+        lines += '\n';
+      }
+      if (auto st = (*findings_out)->append(lines); !st) {
+        return fail(st.error());
+      }
+      if (is_flagged(slot.result)) {
+        if (auto st =
+                (*flagged_out)
+                    ->append(reports::canonical_json(flagged_line(*slot.redacted, slot.result)) +
+                             '\n');
+            !st) {
+          return fail(st.error());
+        }
+      }
+    }
+    // New pseudonyms go to the vault partition by partition, so its buffer stays small too.
+    if (auto st = (*vault)->flush(); !st) {
+      return fail(st.error());
+    }
+  }
+  ingested->data_quality.duplicates_dropped = duplicates;
+  rulehost::RuleErrorLog rule_errors;
+  std::vector<rulehost::RuleCost> rule_costs;
+  evaluator->finish(rule_errors, rule_costs);
+  clock.lap("redact+rules");
 
   aggregate::AuditSummary summary = aggregator.finish();
   summary.rule_errors = rule_errors.failures();
@@ -357,23 +527,22 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   if (!envelope) {
     return fail(envelope.error());
   }
-  fs::path out(options.out_dir);
-  const std::pair<const char*, const std::string*> outputs[] = {
-      {"findings.jsonl", &findings_jsonl},
-      {"rejects.jsonl", &rejects_jsonl},
-  };
-  for (const auto& [name, content] : outputs) {
-    if (auto st = internal::write_file_atomically((out / name).string(), *content); !st) {
+  for (auto* writer : {&findings_out, &rejects_out, &flagged_out}) {
+    if (auto st = (**writer)->commit(); !st) {
       return fail(st.error());
     }
   }
-  if (auto st = internal::write_file_atomically((out / "report.md").string(),
-                                                reports::render_markdown(report, summary.rule_costs));
+  if (auto st = internal::write_file_atomically(
+          (out / "report.md").string(), reports::render_markdown(report, summary.rule_costs));
       !st) {
     return fail(st.error());
   }
-  if (auto st = internal::write_file_atomically((out / "report.json").string(), report_json);
+  if (auto st = internal::write_file_atomically((out / "report.html").string(),
+                                                reports::render_html(report));
       !st) {
+    return fail(st.error());
+  }
+  if (auto st = internal::write_file_atomically((out / "report.json").string(), report_json); !st) {
     return fail(st.error());
   }
   if (auto st = internal::write_file_atomically((out / "report.dsse.json").string(), *envelope);
@@ -382,12 +551,14 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   }
 
   RunOutcome outcome;
+  clock.lap("aggregate+write");
+  outcome.stage_ms = clock.take();
   outcome.summary_text = reports::render_summary_text(report);
   outcome.highest_severity = summary.highest_severity;
   outcome.total_findings = summary.total_findings;
   outcome.demo_keys = keys->is_demo;
-  outcome.gate_failed = options.fail_on && summary.total_findings > 0 &&
-                        summary.highest_severity >= *options.fail_on;
+  outcome.gate_failed =
+      options.fail_on && summary.total_findings > 0 && summary.highest_severity >= *options.fail_on;
   return outcome;
 }
 

@@ -96,9 +96,10 @@ const std::vector<RuleField>& rule_fields() {
        "RE2 patterns (linear time; (?i) for case-insensitive); the message hits when any matches",
        FieldScope::kSignature},
       {"roles", FieldType::kStringList, false,
-       "Roles whose messages are scanned: user, assistant, system, tool, other (default: user "
-       "and tool)",
-       FieldScope::kSignature},
+       "Roles whose messages are looked at: user, assistant, system, tool, other. signature{}: "
+       "default user and tool. rule{}: on_message is called only for these roles (default: "
+       "every role), which saves a call per message",
+       FieldScope::kAll},
       {"examples", FieldType::kExampleList, false,
        "Must fire: \"text of a user message\", or { text = ..., role = \"user\", metadata = "
        "{...}, expect = true } or { conversation = { {role = ..., text = ...}, ... }, expect = "

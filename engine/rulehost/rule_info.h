@@ -54,7 +54,9 @@ struct RuleInfo {
   std::vector<RuleExample> examples;
   // Signatures only.
   std::vector<std::string> patterns;  // RE2 syntax; a message hits when any pattern matches
-  std::vector<core::Role> roles;      // roles scanned; empty in rule{}, default user and tool
+  // Roles looked at. signature{}: default user and tool. rule{}: on_message runs only for these
+  // roles; empty = every role.
+  std::vector<core::Role> roles;
   std::string type;                   // finding type; defaults to the id
   bool has_on_message = false;
   bool has_on_conversation = false;

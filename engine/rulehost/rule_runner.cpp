@@ -5,18 +5,16 @@
 #include <set>
 #include <utility>
 
-#include <time.h>
-
+#include "engine/rulehost/internal/cpu_clock.h"
 #include "engine/rulehost/internal/lua_vm.h"
 
 namespace convaudit::rulehost {
 
 namespace {
 
+// Time spent in a rule, read from the cheap cycle clock (see internal/cpu_clock.h).
 uint64_t thread_cpu_ns() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<uint64_t>(now.tv_sec) * 1'000'000'000ull + static_cast<uint64_t>(now.tv_nsec);
+  return internal::cpu_ticks_to_ns(internal::cpu_ticks());
 }
 
 size_t output_size(const ConversationResult& result) {
@@ -237,7 +235,14 @@ ConversationResult RuleRunner::run(const redaction::RedactedConversation& conver
   impl.vm->begin_conversation(conversation.conversation(), conversation.pii(), &impl.hits);
   const auto messages = static_cast<int64_t>(conversation.conversation().messages.size());
   for (ActiveRule& rule : impl.active) {
+    const std::vector<core::Role>& roles = rule.info->roles;
     for (int64_t i = 0; i < messages && rule.on_message != 0 && !rule.cost.quarantined; ++i) {
+      if (!roles.empty() &&
+          std::find(roles.begin(), roles.end(),
+                    conversation.conversation().messages[static_cast<size_t>(i)].role) ==
+              roles.end()) {
+        continue;  // rule{ roles = {...} }: not a message this rule looks at
+      }
       impl.invoke(rule, rule.on_message, i, result);
     }
     if (rule.on_conversation != 0 && !rule.cost.quarantined) {

@@ -135,8 +135,11 @@ TEST_CASE("canonical_json keeps UTF-8 as is and replaces invalid bytes instead o
 TEST_CASE("the report has every section and nothing else at the top", "[reports][builder]") {
   json report = build_report(sample_summary(), sample_provenance());
   CHECK(keys_of(report) == std::set<std::string>{"schema", "summary", "security", "quality",
-                                                 "business", "operations", "rules", "data_quality",
-                                                 "provenance"});
+                                                 "business", "operations", "trends", "review_queue",
+                                                 "rules", "data_quality", "provenance"});
+  CHECK(keys_of(report["trends"]) == std::set<std::string>{"weekly"});
+  CHECK(keys_of(report["review_queue"]) ==
+        std::set<std::string>{"flagged_total", "limit", "sessions"});
   CHECK(report["schema"] == "convaudit.report/v1");
   CHECK(keys_of(report["summary"]) ==
         std::set<std::string>{"conversations", "messages", "flagged_conversations",
@@ -152,7 +155,7 @@ TEST_CASE("the report has every section and nothing else at the top", "[reports]
         std::set<std::string>{"all", "by_model", "by_prompt_version", "by_channel"});
   CHECK(keys_of(report["operations"]["all"]) ==
         std::set<std::string>{"messages", "assistant_messages", "errors", "latency_p50_ms",
-                              "latency_p95_ms", "tokens", "cost_usd"});
+                              "latency_p95_ms", "latency_p99_ms", "tokens", "cost_usd"});
   CHECK(keys_of(report["rules"]) == std::set<std::string>{"errors", "cost"});
   CHECK(keys_of(report["data_quality"]) ==
         std::set<std::string>{"records_read", "messages_accepted", "rejected", "rejects_by_reason",
@@ -326,4 +329,40 @@ TEST_CASE("provenance names inputs, rules and keys as the verifier reads them",
   json chained = build_report(sample_summary(), provenance);
   CHECK(chained["provenance"]["previous_report_sha256"] == std::string(64, 'd'));
   CHECK(chained["provenance"]["demo_keys"] == true);
+}
+
+TEST_CASE("weekly trends and the review queue are mapped in order", "[reports][builder]") {
+  convaudit::aggregate::AuditSummary summary = sample_summary();
+  convaudit::aggregate::WeeklyTrend week;
+  week.week = "2026-W31";
+  week.week_start_ns = 1'785'110'400'000'000'000;  // 2026-07-27T00:00:00Z
+  week.conversations = 12;
+  week.incidents = 3;
+  week.scored_conversations = 10;
+  week.quality_mean_tenths = 68;
+  summary.weekly = {week};
+  convaudit::aggregate::ReviewItem first;
+  first.session_id = "sess-b";
+  first.max_severity = Severity::kCritical;
+  first.risk = 15;
+  first.types = {"security/data_harvesting"};
+  convaudit::aggregate::ReviewItem second;
+  second.session_id = "sess-a";
+  second.max_severity = Severity::kLow;
+  second.blocked = true;
+  summary.review_queue = {first, second};
+  json report = build_report(summary, sample_provenance());
+  const json& weekly = report["trends"]["weekly"];
+  REQUIRE(weekly.size() == 1);
+  CHECK(weekly[0]["week"] == "2026-W31");
+  CHECK(weekly[0]["week_start"] == "2026-07-27T00:00:00Z");
+  CHECK(weekly[0]["incidents"] == 3);
+  CHECK(weekly[0]["quality_mean"] == "6.8");
+  const json& queue = report["review_queue"]["sessions"];
+  REQUIRE(queue.size() == 2);
+  CHECK(queue[0]["session_id"] == "sess-b");  // the aggregator's order is kept
+  CHECK(queue[0]["max_severity"] == "critical");
+  CHECK(queue[0]["types"] == json::array({"security/data_harvesting"}));
+  CHECK(queue[1]["blocked"] == true);
+  CHECK(report["review_queue"]["flagged_total"] == summary.flagged_conversations);
 }

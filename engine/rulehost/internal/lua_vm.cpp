@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "engine/core/check.h"
+#include "engine/rulehost/internal/cpu_clock.h"
 #include "engine/rulehost/internal/lua_vm_state.h"
 
 namespace convaudit::rulehost::internal {
@@ -85,7 +86,7 @@ void budget_hook(lua_State* lua, lua_Debug* /*event*/) noexcept {
   if (vm->fatal == Fatal::kNone) {
     vm->instructions += static_cast<uint64_t>(vm->hook_count);
     const bool over_instructions = vm->instructions > vm->limits.instructions_per_call;
-    if (!over_instructions && std::chrono::steady_clock::now() <= vm->deadline) {
+    if (!over_instructions && cpu_ticks() <= vm->deadline_ticks) {
       return;
     }
     vm->wall_clock_tripped = !over_instructions;
@@ -101,8 +102,8 @@ void arm(VmState& vm) noexcept {
   vm.armed = true;
   vm.instructions = 0;
   vm.wall_clock_tripped = false;
-  vm.deadline = std::chrono::steady_clock::now() +
-                std::chrono::milliseconds(std::max<uint64_t>(vm.limits.wall_ms_per_call, 1));
+  vm.deadline_ticks =
+      cpu_ticks() + std::max<uint64_t>(vm.limits.wall_ms_per_call, 1) * cpu_ticks_per_ms();
   vm.hook_count = static_cast<int>(
       std::clamp<uint64_t>(vm.limits.instructions_per_call, 1, static_cast<uint64_t>(kHookCount)));
   lua_sethook(vm.lua, budget_hook, LUA_MASKCOUNT, vm.hook_count);

@@ -43,7 +43,7 @@ struct VmState {
   uint64_t instructions = 0;
   int hook_count = 1;
   bool wall_clock_tripped = false;
-  std::chrono::steady_clock::time_point deadline{};
+  uint64_t deadline_ticks = 0;  // cpu_ticks() after which the call has run out of wall time
 
   // Classification of the current protected call.
   Fatal fatal = Fatal::kNone;

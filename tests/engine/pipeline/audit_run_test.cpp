@@ -69,8 +69,8 @@ TEST_CASE("run_audit writes every output, signed, redacted, with rejects", "[pip
   CHECK_FALSE(outcome->summary_text.empty());
 
   fs::path out = ws.root / "out";
-  for (const char* name :
-       {"report.json", "report.dsse.json", "report.md", "findings.jsonl", "rejects.jsonl"}) {
+  for (const char* name : {"report.json", "report.dsse.json", "report.md", "report.html",
+                           "findings.jsonl", "rejects.jsonl"}) {
     INFO(name);
     CHECK(fs::exists(out / name));
   }
@@ -138,4 +138,19 @@ TEST_CASE("run_audit gates on --fail-on and refuses missing keys", "[pipeline]")
   auto missing = run_audit(no_input);
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == ErrorCode::kNotFound);
+}
+
+TEST_CASE("a run spilled to disk gives the same report and cleans up", "[pipeline][spill]") {
+  Workspace ws;
+  auto in_memory = ws.options("memory");
+  auto spilled = ws.options("spilled");
+  spilled.memory_limit_bytes = 16 * 128;  // 128-byte partitions: several for this input
+  REQUIRE(run_audit(in_memory));
+  REQUIRE(run_audit(spilled));
+  CHECK(read(ws.root / "memory" / "report.json") == read(ws.root / "spilled" / "report.json"));
+  for (const auto& entry : fs::directory_iterator(ws.root / "spilled")) {
+    INFO(entry.path());
+    CHECK(entry.path().filename().string().rfind(".convaudit-spill", 0) != 0);
+    CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);
+  }
 }

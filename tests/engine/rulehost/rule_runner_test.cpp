@@ -237,3 +237,21 @@ rule { id = "security.x", version = "2", category = "security", severity = "high
 }
 
 }  // namespace convaudit::rulehost
+
+TEST_CASE("rule{ roles = ... } calls on_message only for those roles", "[rulehost][runner]") {
+  auto runner = runner_for({rule_file("r.lua", R"(
+rule { id = "quality.assistant_only", version = "1", category = "quality", severity = "low",
+  description = "d", roles = { "assistant" },
+  on_message = function(msg, ctx) ctx:finding{ type = "seen_" .. msg.role } end,
+})")});
+  testing::TestRedactor redact;
+  const ConversationResult result = runner->run(
+      redact(ConversationBuilder("s").user("a").assistant("b").user("c").assistant("d").build()));
+  REQUIRE(result.findings.size() == 2);
+  CHECK(result.findings[0].type == "seen_assistant");
+  CHECK(result.findings[0].message_index == 1);
+  CHECK(result.findings[1].message_index == 3);
+  const RuleCost* cost = testing::cost_of(runner->costs(), "quality.assistant_only");
+  REQUIRE(cost != nullptr);
+  CHECK(cost->calls == 2);
+}

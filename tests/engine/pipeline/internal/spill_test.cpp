@@ -1,0 +1,105 @@
+#include "engine/pipeline/internal/spill.h"
+
+#include <filesystem>
+#include <map>
+
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+using namespace convaudit;
+namespace fs = std::filesystem;
+
+namespace {
+
+core::Message make(const std::string& session, int index) {
+  core::Message m;
+  m.session_id = session;
+  m.role = index % 2 == 0 ? core::Role::kUser : core::Role::kAssistant;
+  m.text = "message " + std::to_string(index) + " of " + session + " \xC3\xA9\xF0\x9F\x98\x80";
+  m.timestamp_ns = 1'782'864'000'000'000'000 + index;
+  m.metadata = {{"model", "gpt-4o"}, {"latency_ms", index}, {"nested", {{"a", {1, 2}}}}};
+  m.source.file = "logs/a.jsonl";
+  m.source.line = index + 1;
+  return m;
+}
+
+fs::path temp_dir() {
+  static int counter = 0;
+  fs::path dir = fs::temp_directory_path() / ("convaudit_spill_" + std::to_string(::getpid()) +
+                                              "_" + std::to_string(counter++));
+  fs::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("partitions_for rounds up and stays in range", "[pipeline][spill]") {
+  using pipeline::internal::partitions_for;
+  CHECK(partitions_for(0, 100) == 1);
+  CHECK(partitions_for(100, 100) == 1);
+  CHECK(partitions_for(101, 100) == 2);
+  CHECK(partitions_for(1000, 100) == 10);
+  CHECK(partitions_for(uint64_t{1} << 50, 1) == 4096);
+}
+
+TEST_CASE("a spilled session stays in one partition and every field round-trips",
+          "[pipeline][spill]") {
+  fs::path dir = temp_dir();
+  auto store = pipeline::internal::SpillStore::create(dir.string(), 7);
+  REQUIRE(store);
+  REQUIRE((*store)->partition_count() == 7);
+  std::string spill_path = (*store)->path();
+  CHECK(fs::exists(spill_path));
+  for (int i = 0; i < 300; ++i) {
+    REQUIRE((*store)->add(make("s" + std::to_string(i % 23), i)));
+  }
+  REQUIRE((*store)->finish());
+  std::map<std::string, size_t> partition_of_session;
+  size_t total = 0;
+  for (size_t p = 0; p < 7; ++p) {
+    auto messages = (*store)->take(p);
+    REQUIRE(messages);
+    for (const core::Message& m : *messages) {
+      ++total;
+      auto [it, inserted] = partition_of_session.emplace(m.session_id, p);
+      CHECK(it->second == p);  // never split across partitions
+      int index = static_cast<int>(m.source.line) - 1;
+      core::Message expected = make(m.session_id, index);
+      CHECK(m.text == expected.text);
+      CHECK(m.role == expected.role);
+      CHECK(m.timestamp_ns == expected.timestamp_ns);
+      CHECK(m.metadata == expected.metadata);
+      CHECK(m.source.file == expected.source.file);
+    }
+  }
+  CHECK(total == 300);
+  CHECK(partition_of_session.size() == 23);
+  store->reset();
+  CHECK_FALSE(fs::exists(spill_path));  // the temporary folder is gone with the store
+  fs::remove_all(dir);
+}
+
+TEST_CASE("one partition keeps messages in memory, in order", "[pipeline][spill]") {
+  fs::path dir = temp_dir();
+  auto store = pipeline::internal::SpillStore::create(dir.string(), 1);
+  REQUIRE(store);
+  CHECK((*store)->path().empty());
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE((*store)->add(make("only", i)));
+  }
+  REQUIRE((*store)->finish());
+  auto messages = (*store)->take(0);
+  REQUIRE(messages);
+  REQUIRE(messages->size() == 5);
+  CHECK((*messages)[3].source.line == 4);
+  CHECK(fs::is_empty(dir));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("the partition of a session is stable", "[pipeline][spill]") {
+  using pipeline::internal::partition_of;
+  CHECK(partition_of("sess-00000042", 16) == partition_of("sess-00000042", 16));
+  CHECK(partition_of("", 3) < 3);
+  // FNV-1a 64 of "a" is 0xaf63dc4c8601ec8c: pinned so findings order is the same everywhere.
+  CHECK(partition_of("a", 1000) == 0xaf63dc4c8601ec8cull % 1000);
+}
