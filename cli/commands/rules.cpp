@@ -2,15 +2,24 @@
 // built-in pack is used; with PACKDIRs, those packs are layered in order on top of the built-in
 // pack unless --only is given.
 
+#include <cstdint>
+#include <exception>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "engine/core/message.h"
 #include "engine/crypto/aead.h"
 #include "engine/rulehost/example_runner.h"
+#include "engine/rulehost/rule_output.h"
 #include "engine/rulehost/rule_pack_loader.h"
+#include "engine/rulehost/rule_runner.h"
 #include "engine/rulehost/rule_set.h"
 
 #include "cli/commands/command.h"
@@ -81,6 +90,81 @@ std::shared_ptr<const rulehost::RuleSet> load_packs(const RulesArgs& args, int* 
   return *rules;
 }
 
+// Parses one benign JSONL file of the built-in pack ({"session_id", "role", "message",
+// "metadata"?} per line, in conversation order) into conversations, one second between messages.
+Result<std::vector<core::Conversation>> parse_benign(const rulehost::RuleSourceFile& file) {
+  std::vector<core::Conversation> conversations;
+  std::map<std::string, size_t> by_session;
+  std::istringstream in(file.content);
+  std::string line;
+  int64_t line_number = 0;
+  int64_t timestamp_ns = 1'780'000'000'000'000'000;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.empty()) {
+      continue;
+    }
+    core::Message message;
+    try {
+      const nlohmann::json record = nlohmann::json::parse(line);
+      message.session_id = record.at("session_id").get<std::string>();
+      const auto role = core::parse_role(record.at("role").get<std::string>());
+      if (!role) {
+        return fail(ErrorCode::kBadField, "unknown role", {file.name, line_number});
+      }
+      message.role = *role;
+      message.text = record.at("message").get<std::string>();
+      if (record.contains("metadata")) {
+        message.metadata = record["metadata"];
+      }
+    } catch (const std::exception& error) {
+      return fail(ErrorCode::kMalformedJson, std::string("bad benign record: ") + error.what(),
+                  {file.name, line_number});
+    }
+    message.timestamp_ns = timestamp_ns += 1'000'000'000;
+    auto [it, inserted] = by_session.emplace(message.session_id, conversations.size());
+    if (inserted) {
+      conversations.emplace_back().session_id = message.session_id;
+    }
+    conversations[it->second].messages.push_back(std::move(message));
+  }
+  return conversations;
+}
+
+// Runs the whole rule set over the benign conversation set of the built-in pack; prints every
+// security finding as "file: session S message N: rule R (type)" and returns how many there were.
+Result<size_t> run_benign(const std::shared_ptr<const rulehost::RuleSet>& set,
+                          redaction::Redactor& redactor, redaction::MappingSink& mappings,
+                          size_t* conversations_out) {
+  auto runner = rulehost::RuleRunner::create(set);
+  if (!runner) {
+    return fail(runner.error());
+  }
+  size_t hits = 0;
+  for (const rulehost::RuleSourceFile& file : rulehost::builtin_benign_conversations()) {
+    auto conversations = parse_benign(file);
+    if (!conversations) {
+      return fail(conversations.error());
+    }
+    for (core::Conversation& conversation : *conversations) {
+      ++*conversations_out;
+      const std::string session = conversation.session_id;
+      const rulehost::ConversationResult result =
+          (*runner)->run(redactor.redact(std::move(conversation), mappings));
+      for (const rulehost::Finding& finding : result.findings) {
+        if (finding.category != "security") {
+          continue;
+        }
+        ++hits;
+        std::cout << file.name << ": benign session " << session << " message "
+                  << finding.message_index << ": security finding by " << finding.rule_id << " ("
+                  << finding.type << "): " << finding.excerpt << "\n";
+      }
+    }
+  }
+  return hits;
+}
+
 void add_pack_arguments(CLI::App* cmd, RulesArgs& args) {
   cmd->add_option("packs", args.dirs, "Rule pack folders, layered in order (default: built-in)");
   cmd->add_flag("--only", args.only, "Use only the given packs, not the built-in pack under them");
@@ -113,8 +197,9 @@ void add_rules_command(CLI::App& app, int* exit_code) {
   CLI::App* test = rules->add_subcommand(
       "test",
       "Run every rule's embedded examples (expect = true must fire, expect = false must not), "
-      "each with fresh state; names each failing example and what fired instead. Exit 1 on a "
-      "failure");
+      "each with fresh state; names each failing example and what fired instead; then runs the "
+      "whole pack over the built-in benign conversation set. Exit 1 on a failure or any "
+      "security finding on a benign conversation");
   add_pack_arguments(test, *test_args);
   test->callback([test_args, exit_code] {
     auto set = load_packs(*test_args, exit_code);
@@ -155,11 +240,28 @@ void add_rules_command(CLI::App& app, int* exit_code) {
           error.message += " " + what;
         }
       }
+      if (!result.other_signatures.empty()) {
+        error.message += "; other signatures hit instead:";
+        for (const std::string& other : result.other_signatures) {
+          error.message += " " + other;
+        }
+      }
+      if (!result.text.empty()) {
+        error.message += "; text: \"" + result.text + "\"";
+      }
       std::cout << format_error(error) << "\n";
     }
     std::cout << (failed == 0 ? "OK: " : "FAILED: ") << results->size() << " examples of "
               << set->rules().size() << " rules, " << failed << " failed\n";
-    if (failed > 0) {
+    size_t benign_conversations = 0;
+    auto benign_hits = run_benign(set, redactor, mappings, &benign_conversations);
+    if (!benign_hits) {
+      *exit_code = report_error(benign_hits.error());
+      return;
+    }
+    std::cout << (*benign_hits == 0 ? "OK: " : "FAILED: ") << benign_conversations
+              << " benign conversations, " << *benign_hits << " security findings\n";
+    if (failed > 0 || *benign_hits > 0) {
       *exit_code = static_cast<int>(ExitCode::kFindings);
     }
   });
