@@ -126,6 +126,14 @@ std::optional<Decimal> parse_decimal(std::string_view text) {
   return d;
 }
 
+int64_t power_of_ten(int exponent) {
+  int64_t value = 1;
+  for (int i = 0; i < exponent; ++i) {
+    value *= 10;
+  }
+  return value;
+}
+
 std::string format_signed_decimal(int64_t micros, int fraction_digits) {
   std::string sign = micros > 0 ? "+" : (micros < 0 ? "-" : "");
   uint64_t magnitude = micros < 0 ? static_cast<uint64_t>(-(micros + 1)) + 1 : micros;
@@ -177,10 +185,16 @@ class Collector {
       if (a && b) {
         int digits = std::max(a->fraction_digits, b->fraction_digits);
         change.is_integer = kind == Kind::kCount && digits == 0;
-        change.delta = format_signed_decimal(b->micros - a->micros, digits);
-        if (change.delta == "0" || change.delta->find_first_not_of("0.") == std::string::npos) {
-          change.delta = format_signed_decimal(0, digits);
+        // Money trims trailing zeros as the report does; tenths keep their one digit.
+        int64_t delta = b->micros - a->micros;
+        while (digits > 1 && delta % 1'000'000 != 0 &&
+               (delta / power_of_ten(6 - digits)) % 10 == 0) {
+          --digits;
         }
+        if (digits > 1 && delta % 1'000'000 == 0) {
+          digits = 1;
+        }
+        change.delta = format_signed_decimal(delta, delta == 0 ? 0 : digits);
       }
     }
     sections_.back().figures.push_back(std::move(change));

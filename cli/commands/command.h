@@ -17,6 +17,8 @@ void add_run_command(CLI::App& app, int* exit_code);
 void add_verify_command(CLI::App& app, int* exit_code);
 void add_reveal_command(CLI::App& app, int* exit_code);
 void add_rules_command(CLI::App& app, int* exit_code);
+void add_diff_command(CLI::App& app, int* exit_code);
+void add_harvest_command(CLI::App& app, int* exit_code);
 
 // Prints "convaudit: path:line:col: code: message" to stderr and returns the exit code for it
 // (3 for verification errors, 2 otherwise).

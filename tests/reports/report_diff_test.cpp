@@ -43,8 +43,9 @@ json old_report() {
   s.incidents_by_type["jailbreak"] = jailbreak;
   s.quality.mean_tenths = 62;
   s.quality.histogram = {1, 0, 1, 0, 2, 3, 5, 9, 10, 6, 3};
-  s.business.upsell_revenue_micros = 100'000'000;  // 100 -> 149.97
-  s.operations.cost_micros = 4'000'000;            // 4 -> 4.321
+  s.business.upsell_revenue_micros = 100'000'000;              // 100 -> 149.97
+  s.operations.cost_micros = 4'000'000;                        // 4 -> 4.321
+  s.business.metrics_micros = {{"revenue_usd", 149'970'000}};  // refund_usd only in the new one
   s.operations.latency_p95_ms = 3'100;
   s.by_model.clear();
   s.by_model["gpt-3.5/legacy"] = s.operations;
@@ -107,6 +108,9 @@ TEST_CASE("diff compares counts, decimals and names with exact deltas", "[report
   CHECK(find(*diff, "upsell revenue usd")->delta == "+49.97");
   CHECK(find(*diff, "all messages: cost usd")->delta == "+0.321");
   CHECK(find(*diff, "all messages: latency p95 ms")->delta == "-150");
+  CHECK(find(*diff, "metric refund_usd")->delta == "-19.99");
+  CHECK(find(*diff, "metric revenue_usd")->delta == "0");
+  CHECK_FALSE(find(*diff, "metric revenue_usd")->changed());
   // Histogram buckets, one figure each.
   CHECK(find(*diff, "scores 0 to <1")->delta == "-1");
   CHECK(find(*diff, "scores 8 to <9")->delta == "+1");
