@@ -3,6 +3,7 @@
 //
 // reveal_subject() appends an access record (who, when, token, reason) to the hash-chained access
 // log BEFORE it decrypts, so an attempt is logged even when it fails; then it returns the value.
+// forget_subject() likewise logs (action "forget") before it erases the subject in the vault.
 // The access log lives beside the vault: VAULT.access.jsonl.
 
 #include <cstdint>
@@ -29,5 +30,12 @@ std::string access_log_path(const std::string& vault_path);
 // Error kUsage (no reason / not a token), then the Vault's errors (kTokenUnknown,
 // kSubjectErased, kCrypto...) and the access log's.
 Result<RevealedValue> reveal_subject(const RevealRequest& request);
+
+// Erasure on the record: the same fields, the reason being why the subject is forgotten.
+using ForgetRequest = RevealRequest;
+
+// Error kUsage (no reason / not a token), then the access log's errors, then Vault::forget's
+// (kTokenUnknown, kVaultLocked, kIo...). The attempt is logged even when it fails.
+Status forget_subject(const ForgetRequest& request);
 
 }  // namespace convaudit::redaction

@@ -113,6 +113,56 @@ crypto::Digest value_digest(std::string_view value) {
   return crypto::sha256(value);
 }
 
+uint32_t get_u32(std::string_view data, size_t at) {
+  return static_cast<uint32_t>(static_cast<uint8_t>(data[at])) |
+         static_cast<uint32_t>(static_cast<uint8_t>(data[at + 1])) << 8 |
+         static_cast<uint32_t>(static_cast<uint8_t>(data[at + 2])) << 16 |
+         static_cast<uint32_t>(static_cast<uint8_t>(data[at + 3])) << 24;
+}
+
+struct ByteSpan {
+  size_t offset = 0;
+  size_t length = 0;
+};
+
+// Where the wrapped data key of every entry record for `token` lies in `data` (the whole file),
+// walking the length prefixes of the records in [from, end), which holds whole records only.
+std::vector<ByteSpan> wrapped_key_spans(std::string_view data, size_t from, size_t end,
+                                        std::string_view token) {
+  std::vector<ByteSpan> spans;
+  size_t pos = from;
+  while (pos + 4 <= end) {
+    const size_t body_at = pos + 4;
+    const size_t length = get_u32(data, pos);
+    if (length > end - body_at) {
+      break;
+    }
+    const std::string_view body = data.substr(body_at, length);
+    pos = body_at + length;
+    if (body.size() < 3 ||
+        static_cast<uint8_t>(body[0]) != static_cast<uint8_t>(VaultRecordKind::kEntry)) {
+      continue;
+    }
+    const size_t token_length = static_cast<size_t>(static_cast<uint8_t>(body[1])) |
+                                static_cast<size_t>(static_cast<uint8_t>(body[2])) << 8;
+    if (3 + token_length + 1 > body.size() || body.substr(3, token_length) != token) {
+      continue;
+    }
+    size_t at = 3 + token_length;
+    at += 1 + static_cast<uint8_t>(body[at]);
+    if (at + 4 > body.size()) {
+      continue;
+    }
+    const size_t wrapped_length = get_u32(body, at);
+    at += 4;
+    if (wrapped_length > body.size() - at) {
+      continue;
+    }
+    spans.push_back(ByteSpan{body_at + at, wrapped_length});
+  }
+  return spans;
+}
+
 struct Stored {
   std::string type_name;
   std::vector<uint8_t> wrapped_key;
@@ -385,6 +435,74 @@ Result<RevealedValue> Vault::reveal(std::string_view token) const {
     return RevealedValue{it->second.type, it->second.value};
   }
   return fail(ErrorCode::kTokenUnknown, "no vault entry for " + key, {impl_->path});
+}
+
+Status Vault::forget(std::string_view token) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Impl& impl = *impl_;
+  const std::string key(token);
+  LockedFile file;
+  if (auto st = file.open(impl.path, O_RDWR, LOCK_EX); !st) {
+    return st;
+  }
+  // The whole file: new records from other processes are indexed, and the offsets of this
+  // subject's entries are found from the start.
+  auto data = read_from(file.fd(), 0, impl.path);
+  if (!data) {
+    return fail(data.error());
+  }
+  const auto scanned = static_cast<size_t>(impl.scanned_end);
+  if (data->size() < scanned) {
+    return fail(ErrorCode::kVaultCorrupt, "the vault file shrank while open", {impl.path});
+  }
+  auto end = impl.index(std::string_view(*data).substr(scanned));
+  if (!end) {
+    return fail(end.error());
+  }
+  const auto stored = impl.stored.find(key);
+  const bool pending = impl.pending.count(key) != 0;
+  if (stored == impl.stored.end() && !pending) {
+    return fail(ErrorCode::kTokenUnknown, "no vault entry for " + key, {impl.path});
+  }
+  const bool already_erased = stored != impl.stored.end() && stored->second.erased;
+  if (!already_erased) {
+    if (data->size() > static_cast<size_t>(*end) && ::ftruncate(file.fd(), *end) != 0) {
+      return fail(ErrorCode::kIo, std::string("cannot cut torn record: ") + std::strerror(errno),
+                  {impl.path});
+    }
+    VaultRecord record;
+    record.kind = VaultRecordKind::kForget;
+    record.token = key;
+    record.erased_at_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+    const std::string out = internal::encode_vault_record(record);
+    if (auto st = write_at(file.fd(), out, *end, impl.path); !st) {
+      return st;
+    }
+    impl.scanned_end = *end + static_cast<off_t>(out.size());
+  }
+  // The forget record is durable; now the wrapped data key goes, so the value is gone for good.
+  for (const ByteSpan& span :
+       wrapped_key_spans(*data, internal::kVaultHeaderBytes, static_cast<size_t>(*end), key)) {
+    const std::string_view bytes = std::string_view(*data).substr(span.offset, span.length);
+    if (bytes.find_first_not_of('\0') == std::string_view::npos) {
+      continue;
+    }
+    const std::string zeros(span.length, '\0');
+    if (auto st = write_at(file.fd(), zeros, static_cast<off_t>(span.offset), impl.path); !st) {
+      return st;
+    }
+  }
+  Stored& entry = impl.stored[key];
+  entry.erased = true;
+  entry.wrapped_key.clear();
+  entry.sealed_value.clear();
+  entry.digest.reset();
+  impl.pending.erase(key);
+  impl.pending_order.erase(std::remove(impl.pending_order.begin(), impl.pending_order.end(), key),
+                           impl.pending_order.end());
+  return ok_status();
 }
 
 size_t Vault::size() const {

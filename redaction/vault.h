@@ -46,6 +46,13 @@ class Vault : public MappingSink {
 
   // Error kTokenUnknown, kSubjectErased, kCrypto (wrong vault key), kVaultCorrupt.
   Result<RevealedValue> reveal(std::string_view token) const;
+  // Erases a subject (docs/vault-format.md, "Erasure"): under the file lock, appends a forget
+  // record and overwrites the wrapped data key of every entry for `token` in place with zeros
+  // (then fsync), so the value cannot be recovered even from the file. Afterwards reveal() gives
+  // kSubjectErased and record() never stores the token again. Forgetting an erased token again
+  // succeeds (it only re-zeroes key bytes a crash may have left). Error kTokenUnknown for a
+  // token the vault never held, kVaultLocked, kIo.
+  Status forget(std::string_view token);
   size_t size() const;  // distinct tokens known (stored + buffered)
 
  private:
