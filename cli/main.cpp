@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   convaudit::cli::add_rules_command(app, &exit_code);
   convaudit::cli::add_diff_command(app, &exit_code);
   convaudit::cli::add_harvest_command(app, &exit_code);
+  convaudit::cli::add_forget_command(app, &exit_code);
+  convaudit::cli::add_redact_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,6 +1,10 @@
 #include "cli/commands/command.h"
 
+#include <cstdlib>
 #include <iostream>
+#include <string>
+
+#include <unistd.h>
 
 namespace convaudit::cli {
 
@@ -14,6 +18,15 @@ int report_error(const Error& error) {
     default:
       return static_cast<int>(ExitCode::kUsageOrInput);
   }
+}
+
+std::string current_user() {
+  for (const char* name : {"CONVAUDIT_USER", "USER", "LOGNAME"}) {
+    if (const char* value = std::getenv(name); value != nullptr && *value != '\0') {
+      return value;
+    }
+  }
+  return "uid:" + std::to_string(::getuid());
 }
 
 }  // namespace convaudit::cli

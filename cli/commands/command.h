@@ -4,6 +4,8 @@
 // code in `*exit_code`:
 //   0 done, 1 findings at or above --fail-on, 2 usage or input error, 3 verification failed.
 
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 #include "engine/core/error.h"
@@ -19,9 +21,14 @@ void add_reveal_command(CLI::App& app, int* exit_code);
 void add_rules_command(CLI::App& app, int* exit_code);
 void add_diff_command(CLI::App& app, int* exit_code);
 void add_harvest_command(CLI::App& app, int* exit_code);
+void add_forget_command(CLI::App& app, int* exit_code);
+void add_redact_command(CLI::App& app, int* exit_code);
 
 // Prints "convaudit: path:line:col: code: message" to stderr and returns the exit code for it
 // (3 for verification errors, 2 otherwise).
 int report_error(const Error& error);
+
+// The operator for access records: $CONVAUDIT_USER, $USER, $LOGNAME, else "uid:N".
+std::string current_user();
 
 }  // namespace convaudit::cli
