@@ -104,9 +104,10 @@ std::string histogram_chart(const json& histogram) {
     max_value = std::max(max_value, number(v));
   }
   const int plot_height = 160;
+  const int kTop = 22;  // room for the count above the tallest bar
   const int column = 52;
   std::string svg =
-      "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 620 210\" width=\"620\" height=\"210\">"
+      "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 620 224\" width=\"620\" height=\"224\">"
       "<title>Quality score distribution</title>";
   for (size_t i = 0; i < histogram.size(); ++i) {
     int64_t value = number(histogram[i]);
@@ -115,7 +116,7 @@ std::string histogram_chart(const json& histogram) {
       h = 2;
     }
     int x = 30 + static_cast<int>(i) * column;
-    int y = 10 + plot_height - static_cast<int>(h);
+    int y = kTop + plot_height - static_cast<int>(h);
     std::string color = i < 5 ? "#dc2626" : i < 7 ? "#f59e0b" : "#16a34a";
     svg += "<rect x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
            std::to_string(column - 12) + "\" height=\"" + std::to_string(h) + "\" fill=\"" + color +
@@ -123,10 +124,10 @@ std::string histogram_chart(const json& histogram) {
     svg += "<text x=\"" + std::to_string(x + (column - 12) / 2) + "\" y=\"" +
            std::to_string(y - 4) + "\" text-anchor=\"middle\">" + std::to_string(value) + "</text>";
     svg += "<text x=\"" + std::to_string(x + (column - 12) / 2) + "\" y=\"" +
-           std::to_string(10 + plot_height + 18) + "\" text-anchor=\"middle\">" +
+           std::to_string(kTop + plot_height + 18) + "\" text-anchor=\"middle\">" +
            std::to_string(i) + "</text>";
   }
-  svg += "<text x=\"310\" y=\"206\" text-anchor=\"middle\" class=\"axis\">score (0-10)</text>";
+  svg += "<text x=\"310\" y=\"220\" text-anchor=\"middle\" class=\"axis\">score (0-10)</text>";
   return svg + "</svg>";
 }
 

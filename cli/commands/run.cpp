@@ -171,9 +171,10 @@ void add_run_command(CLI::App& app, int* exit_code) {
       return;
     }
     std::cout << outcome->summary_text;
-    std::cout << "\nwrote " << args->out
-              << "/{report.json,report.dsse.json,report.md,report.html,findings.jsonl,"
-                 "rejects.jsonl}\n";
+    std::cout
+        << "\nwrote " << args->out
+        << "/{report.json,report.dsse.json,report.md,report.html,findings.jsonl,flagged.jsonl,"
+           "rejects.jsonl}\n";
     if (args->timings) {
       for (const auto& [stage, ms] : outcome->stage_ms) {
         std::cerr << "timing: " << stage << " " << ms << " ms\n";

@@ -340,6 +340,9 @@ reports::Provenance make_provenance(const RunOptions& options, const crypto::Key
 
 }  // namespace
 
+// Each partition gets this share of the memory limit, in input bytes.
+constexpr uint64_t kPartitionShare = 64;
+
 // Wall-clock stage timer for RunOutcome::stage_ms.
 class StageClock {
  public:
@@ -443,9 +446,10 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   const uint64_t memory_limit =
       options.memory_limit_bytes > 0 ? options.memory_limit_bytes : kDefaultMemoryLimitBytes;
   // A partition's messages expand several times in memory (strings, JSON metadata, Lua views,
-  // redacted copies): one sixteenth of the limit per partition keeps the peak well inside it.
+  // redacted copies, about seven bytes per input byte measured): 1/64 of the limit per partition
+  // keeps the peak well inside it and nearly flat in the input size (bench/README.md).
   auto spill = internal::SpillStore::create(
-      options.out_dir, internal::partitions_for(input_bytes, memory_limit / 16));
+      options.out_dir, internal::partitions_for(input_bytes, memory_limit / kPartitionShare));
   if (!spill) {
     return fail(spill.error());
   }

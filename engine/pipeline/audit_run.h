@@ -33,7 +33,7 @@ struct RunOptions {
   ingest::InputFormat format = ingest::InputFormat::kAuto;
   std::string vault_path;  // "" = KEYDIR/vault.bin
   int threads = 0;         // 0 = all cores
-  // Memory budget for the run. Input larger than a sixteenth of it is partitioned by session
+  // Memory budget for the run. Input larger than 1/64 of it is partitioned by session
   // and spilled to a temporary folder in out_dir (removed at the end), so peak memory stays
   // near the same figure however large the input. 0 = kDefaultMemoryLimitBytes.
   uint64_t memory_limit_bytes = 0;

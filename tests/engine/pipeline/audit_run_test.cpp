@@ -144,7 +144,7 @@ TEST_CASE("a run spilled to disk gives the same report and cleans up", "[pipelin
   Workspace ws;
   auto in_memory = ws.options("memory");
   auto spilled = ws.options("spilled");
-  spilled.memory_limit_bytes = 16 * 128;  // 128-byte partitions: several for this input
+  spilled.memory_limit_bytes = 64 * 128;  // 128-byte partitions: several for this input
   REQUIRE(run_audit(in_memory));
   REQUIRE(run_audit(spilled));
   CHECK(read(ws.root / "memory" / "report.json") == read(ws.root / "spilled" / "report.json"));

@@ -236,8 +236,6 @@ rule { id = "security.x", version = "2", category = "security", severity = "high
   CHECK(result.findings[0].severity == Severity::kHigh);
 }
 
-}  // namespace convaudit::rulehost
-
 TEST_CASE("rule{ roles = ... } calls on_message only for those roles", "[rulehost][runner]") {
   auto runner = runner_for({rule_file("r.lua", R"(
 rule { id = "quality.assistant_only", version = "1", category = "quality", severity = "low",
@@ -255,3 +253,5 @@ rule { id = "quality.assistant_only", version = "1", category = "quality", sever
   REQUIRE(cost != nullptr);
   CHECK(cost->calls == 2);
 }
+
+}  // namespace convaudit::rulehost
