@@ -13,7 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zlib.h>
+
+#include "engine/ingest/json_rewriter.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -288,13 +289,8 @@ TEST_CASE("redact keeps gzip as gzip and refuses to overwrite its input", "[e2e]
   Workspace ws;
   const fs::path gz = ws.root / "conversations.jsonl.gz";
   const std::string original = read_file(kExample);
-  {
-    gzFile file = gzopen(gz.string().c_str(), "wb");
-    REQUIRE(file != nullptr);
-    REQUIRE(gzwrite(file, original.data(), static_cast<unsigned>(original.size())) ==
-            static_cast<int>(original.size()));
-    REQUIRE(gzclose(file) == Z_OK);
-  }
+  // gzip goes through ingest's file helper: zlib belongs to engine/ingest (boundary test).
+  REQUIRE(convaudit::ingest::write_file_bytes(gz.string(), original, true));
   const fs::path out = ws.root / "redacted";
   auto redact = run_cli("redact " + gz.string() + " --out " + out.string() + ws.k());
   INFO(redact.output);
@@ -303,17 +299,11 @@ TEST_CASE("redact keeps gzip as gzip and refuses to overwrite its input", "[e2e]
   REQUIRE(packed.size() > 2);
   CHECK(static_cast<unsigned char>(packed[0]) == 0x1f);
   CHECK(static_cast<unsigned char>(packed[1]) == 0x8b);
-  std::string unpacked;
-  {
-    gzFile file = gzopen((out / "conversations.jsonl.gz").string().c_str(), "rb");
-    REQUIRE(file != nullptr);
-    char buffer[4096];
-    int n = 0;
-    while ((n = gzread(file, buffer, sizeof buffer)) > 0) {
-      unpacked.append(buffer, static_cast<size_t>(n));
-    }
-    gzclose(file);
-  }
+  auto unpacked_file =
+      convaudit::ingest::read_file_bytes((out / "conversations.jsonl.gz").string());
+  REQUIRE(unpacked_file);
+  CHECK(unpacked_file->gzip);
+  const std::string unpacked = unpacked_file->data;
   CHECK(lines_of(unpacked).size() == lines_of(original).size());
   for (const std::string& value : pii_values()) {
     CHECK(unpacked.find(value) == std::string::npos);

@@ -249,7 +249,8 @@ rule { id = "quality.assistant_only", version = "1", category = "quality", sever
   CHECK(result.findings[0].type == "seen_assistant");
   CHECK(result.findings[0].message_index == 1);
   CHECK(result.findings[1].message_index == 3);
-  const RuleCost* cost = testing::cost_of(runner->costs(), "quality.assistant_only");
+  const std::vector<RuleCost> costs = runner->costs();
+  const RuleCost* cost = testing::cost_of(costs, "quality.assistant_only");
   REQUIRE(cost != nullptr);
   CHECK(cost->calls == 2);
 }
