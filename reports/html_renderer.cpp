@@ -218,14 +218,16 @@ std::string slice_table(const json& slices, const std::string& key_name) {
   if (!slices.is_object() || slices.empty()) {
     return "<p class=\"empty\">None.</p>";
   }
-  std::string out = "<table><thead><tr><th>" + html_escape(key_name) +
-                    "</th><th>messages</th><th>assistant</th><th>errors</th><th>p50 ms</th>"
-                    "<th>p95 ms</th><th>p99 ms</th><th>tokens</th><th>cost USD</th></tr></thead>"
-                    "<tbody>";
+  std::string out =
+      "<table><thead><tr><th>" + html_escape(key_name) +
+      "</th><th>messages</th><th>assistant</th><th>errors</th><th>error %</th><th>p50 ms</th>"
+      "<th>p95 ms</th><th>p99 ms</th><th>tokens</th><th>cost USD</th></tr></thead>"
+      "<tbody>";
   for (const auto& [key, slice] : slices.items()) {
     out += "<tr><td>" + html_escape(key) + "</td><td class=\"n\">" + esc(field(slice, "messages")) +
            "</td><td class=\"n\">" + esc(field(slice, "assistant_messages")) +
            "</td><td class=\"n\">" + esc(field(slice, "errors")) + "</td><td class=\"n\">" +
+           esc(field(slice, "error_rate_percent")) + "</td><td class=\"n\">" +
            esc(field(slice, "latency_p50_ms")) + "</td><td class=\"n\">" +
            esc(field(slice, "latency_p95_ms")) + "</td><td class=\"n\">" +
            esc(field(slice, "latency_p99_ms")) + "</td><td class=\"n\">" +

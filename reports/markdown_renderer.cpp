@@ -342,14 +342,15 @@ void render_business(const json& report, std::string& md) {
 }
 
 Table slice_table(const std::string& key_header) {
-  return Table({key_header, ">Messages", ">Assistant", ">Errors", ">Latency p50 ms",
-                ">Latency p95 ms", ">Tokens", ">Cost USD"});
+  return Table({key_header, ">Messages", ">Assistant", ">Errors", ">Error %", ">Latency p50 ms",
+                ">Latency p95 ms", ">Latency p99 ms", ">Tokens", ">Cost USD"});
 }
 
 void slice_row(Table& table, const std::string& label, const json& slice) {
   table.row({label, cell(get(slice, "messages")), cell(get(slice, "assistant_messages")),
-             cell(get(slice, "errors")), cell(get(slice, "latency_p50_ms")),
-             cell(get(slice, "latency_p95_ms")), cell(get(slice, "tokens")),
+             cell(get(slice, "errors")), cell(get(slice, "error_rate_percent")),
+             cell(get(slice, "latency_p50_ms")), cell(get(slice, "latency_p95_ms")),
+             cell(get(slice, "latency_p99_ms")), cell(get(slice, "tokens")),
              cell(get(slice, "cost_usd"))});
 }
 

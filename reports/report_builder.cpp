@@ -114,10 +114,23 @@ json business_section(const aggregate::BusinessSummary& business) {
               {"metrics", std::move(metrics)}};
 }
 
+// Errors per 100 assistant messages (every message when the slice has no assistant message),
+// two decimals, rounded half up: "1.25". Integer arithmetic only.
+std::string error_rate_percent(const aggregate::OperationsSlice& slice) {
+  const uint64_t base = slice.assistant_messages > 0 ? slice.assistant_messages : slice.messages;
+  if (base == 0) {
+    return "0.00";
+  }
+  const uint64_t hundredths = (slice.errors * 20'000 / base + 1) / 2;  // errors * 10000 / base
+  std::string fraction = std::to_string(hundredths % 100);
+  return std::to_string(hundredths / 100) + "." + (fraction.size() == 1 ? "0" : "") + fraction;
+}
+
 json slice_of(const aggregate::OperationsSlice& slice) {
   return json{{"messages", slice.messages},
               {"assistant_messages", slice.assistant_messages},
               {"errors", slice.errors},
+              {"error_rate_percent", error_rate_percent(slice)},
               {"latency_p50_ms", slice.latency_p50_ms},
               {"latency_p95_ms", slice.latency_p95_ms},
               {"latency_p99_ms", slice.latency_p99_ms},

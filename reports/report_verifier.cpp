@@ -1,14 +1,15 @@
 #include "reports/report_verifier.h"
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/crypto/key_set.h"
 #include "engine/crypto/sha256.h"
+
 #include "reports/envelope.h"
 
 namespace convaudit::reports {
@@ -49,8 +50,8 @@ Result<VerifyOutcome> verify_report(const VerifyRequest& request) {
   if (!verified) {
     Error error = verified.error();
     if (error.where.file.empty()) {
-      error.where.file = error.code == ErrorCode::kDigestMismatch ? outcome.report_path
-                                                                  : request.envelope_path;
+      error.where.file =
+          error.code == ErrorCode::kDigestMismatch ? outcome.report_path : request.envelope_path;
     }
     return fail(error);
   }

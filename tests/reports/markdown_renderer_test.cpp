@@ -67,7 +67,8 @@ TEST_CASE("report.md states the period and the key figures", "[reports][markdown
   CHECK(has(row_of(md, "too_brief"), "| 5 |"));
   // Business and operations as decimals.
   CHECK(has(row_of(md, "Upsell revenue (USD)"), "| 149.97 |"));
-  CHECK(has(row_of(md, "all messages"), "| 317 | 150 | 4 | 812 | 2950 | 88123 | 4.321 |"));
+  CHECK(
+      has(row_of(md, "all messages"), "| 317 | 150 | 4 | 2.67 | 812 | 2950 | 0 | 88123 | 4.321 |"));
   CHECK(has(row_of(md, "`gpt-4o`"), "| 1.000001 |"));
   CHECK(has(md, "### By Prompt version"));
   CHECK(has(md, "### By Channel"));

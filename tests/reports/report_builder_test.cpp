@@ -154,8 +154,9 @@ TEST_CASE("the report has every section and nothing else at the top", "[reports]
   CHECK(keys_of(report["operations"]) ==
         std::set<std::string>{"all", "by_model", "by_prompt_version", "by_channel"});
   CHECK(keys_of(report["operations"]["all"]) ==
-        std::set<std::string>{"messages", "assistant_messages", "errors", "latency_p50_ms",
-                              "latency_p95_ms", "latency_p99_ms", "tokens", "cost_usd"});
+        std::set<std::string>{"messages", "assistant_messages", "errors", "error_rate_percent",
+                              "latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "tokens",
+                              "cost_usd"});
   CHECK(keys_of(report["rules"]) == std::set<std::string>{"errors", "cost"});
   CHECK(keys_of(report["data_quality"]) ==
         std::set<std::string>{"records_read", "messages_accepted", "rejected", "rejects_by_reason",
@@ -365,4 +366,19 @@ TEST_CASE("weekly trends and the review queue are mapped in order", "[reports][b
   CHECK(queue[0]["types"] == json::array({"security/data_harvesting"}));
   CHECK(queue[1]["blocked"] == true);
   CHECK(report["review_queue"]["flagged_total"] == summary.flagged_conversations);
+}
+
+TEST_CASE("the error rate is per 100 assistant messages, two decimals, no floats",
+          "[reports][builder]") {
+  AuditSummary summary = sample_summary();  // 4 errors over 150 assistant messages
+  json report = build_report(summary, sample_provenance());
+  CHECK(report["operations"]["all"]["error_rate_percent"] == "2.67");  // 2.666... rounds up
+  summary.operations.errors = 0;
+  CHECK(build_report(summary, sample_provenance())["operations"]["all"]["error_rate_percent"] ==
+        "0.00");
+  summary.operations.errors = 3;
+  summary.operations.assistant_messages = 0;
+  summary.operations.messages = 300;  // no assistant message: rate over every message
+  CHECK(build_report(summary, sample_provenance())["operations"]["all"]["error_rate_percent"] ==
+        "1.00");
 }
