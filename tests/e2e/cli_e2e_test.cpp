@@ -2,11 +2,6 @@
 // rely on: the outputs, the signature, tamper detection, no raw PII anywhere, hostile rules
 // contained, reveal on the record, exit codes.
 
-#include <sys/wait.h>
-
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +11,10 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -132,8 +131,8 @@ TEST_CASE("run on the examples writes every output and a verifiable report", "[e
   auto findings = read_jsonl(out / "findings.jsonl");
   REQUIRE_FALSE(findings.empty());
   for (const json& finding : findings) {
-    for (const char* key : {"session_id", "message_index", "rule_id", "category", "type",
-                            "severity", "excerpt"}) {
+    for (const char* key :
+         {"session_id", "message_index", "rule_id", "category", "type", "severity", "excerpt"}) {
       CHECK(finding.contains(key));
     }
   }
@@ -151,10 +150,9 @@ TEST_CASE("the built-in pack fires every category on the examples", "[e2e][rules
   for (const json& f : findings) {
     types.insert(f["category"].get<std::string>() + "/" + f["type"].get<std::string>());
   }
-  for (const char* expected :
-       {"security/prompt_injection", "security/social_engineering", "security/pii_exposure",
-        "quality/too_brief", "quality/unhelpful", "business/upsell", "business/churn",
-        "business/churn_prevented"}) {
+  for (const char* expected : {"security/prompt_injection", "security/social_engineering",
+                               "security/pii_exposure", "quality/too_brief", "quality/unhelpful",
+                               "business/upsell", "business/churn", "business/churn_prevented"}) {
     INFO(expected);
     CHECK(types.count(expected) == 1);
   }
@@ -167,8 +165,7 @@ TEST_CASE("the same inputs and rules give a byte-identical report", "[e2e][deter
   REQUIRE(ws.audit("a", "--threads 1").exit_code == 0);
   REQUIRE(ws.audit("b", "--threads 4").exit_code == 0);
   CHECK(read_file(ws.root / "a" / "report.json") == read_file(ws.root / "b" / "report.json"));
-  CHECK(read_file(ws.root / "a" / "findings.jsonl") ==
-        read_file(ws.root / "b" / "findings.jsonl"));
+  CHECK(read_file(ws.root / "a" / "findings.jsonl") == read_file(ws.root / "b" / "findings.jsonl"));
 }
 
 TEST_CASE("a changed byte anywhere fails verification with exit 3", "[e2e][verify]") {
@@ -226,8 +223,8 @@ TEST_CASE("a changed byte anywhere fails verification with exit 3", "[e2e][verif
   SECTION("an input that is not the one the report names") {
     fs::path changed = ws.root / "changed.jsonl";
     write_file(changed, read_file(kExample) + "\n");
-    CHECK(run_cli("verify " + (out / "report.dsse.json").string() + " --pub " + pub +
-                  " --inputs " + changed.string())
+    CHECK(run_cli("verify " + (out / "report.dsse.json").string() + " --pub " + pub + " --inputs " +
+                  changed.string())
               .exit_code == 3);
   }
 }
@@ -271,8 +268,8 @@ TEST_CASE("reveal re-identifies a token and records who, when and why", "[e2e][r
   size_t at = findings.find("<EMAIL_");
   REQUIRE(at != std::string::npos);
   std::string token = findings.substr(at, findings.find('>', at) - at + 1);
-  auto reveal = run_cli("reveal '" + token + "' --keys " + ws.keys.string() +
-                        " --reason 'DSAR 2026-114'");
+  auto reveal =
+      run_cli("reveal '" + token + "' --keys " + ws.keys.string() + " --reason 'DSAR 2026-114'");
   INFO(reveal.output);
   REQUIRE(reveal.exit_code == 0);
   CHECK(reveal.output.find("EMAIL\t") == 0);
@@ -283,8 +280,8 @@ TEST_CASE("reveal re-identifies a token and records who, when and why", "[e2e][r
 
   auto no_reason = run_cli("reveal '" + token + "' --keys " + ws.keys.string());
   CHECK(no_reason.exit_code == 2);
-  auto unknown = run_cli("reveal '<EMAIL_000000000000000000>' --keys " + ws.keys.string() +
-                         " --reason test");
+  auto unknown =
+      run_cli("reveal '<EMAIL_000000000000000000>' --keys " + ws.keys.string() + " --reason test");
   CHECK(unknown.exit_code == 2);
 }
 
@@ -331,4 +328,22 @@ TEST_CASE("a period keeps only its messages and counts the rest", "[e2e][period]
   REQUIRE(ws.audit("q3", "--period 2026-Q3").exit_code == 0);
   json report = json::parse(read_file(ws.root / "q3" / "report.json"));
   CHECK(report["data_quality"]["excluded_by_period"].get<int>() > 0);
+}
+
+TEST_CASE("since and until take time zones and match the same period", "[e2e][period]") {
+  Workspace ws;
+  REQUIRE(ws.audit("q3", "--period 2026-Q3").exit_code == 0);
+  // 02:00 at UTC+2 is midnight UTC; 2026-09-30T19:00-05:00 is 2026-10-01T00:00Z.
+  REQUIRE(ws.audit("zoned", "--since 2026-07-01T02:00:00+02:00 --until 2026-09-30T19:00:00-05:00")
+              .exit_code == 0);
+  json q3 = json::parse(read_file(ws.root / "q3" / "report.json"));
+  json zoned = json::parse(read_file(ws.root / "zoned" / "report.json"));
+  CHECK(zoned["data_quality"]["excluded_by_period"] == q3["data_quality"]["excluded_by_period"]);
+  CHECK(zoned["summary"]["conversations"] == q3["summary"]["conversations"]);
+  CHECK(zoned["summary"]["messages"] == q3["summary"]["messages"]);
+  CHECK(zoned["provenance"]["parameters"]["since"] == "2026-07-01T00:00:00Z");
+  CHECK(zoned["provenance"]["parameters"]["until"] == "2026-10-01T00:00:00Z");
+  auto bad = ws.audit("bad", "--since 2026-07-01T02:00:00+25:00");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("--since") != std::string::npos);
 }
