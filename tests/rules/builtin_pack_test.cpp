@@ -248,7 +248,7 @@ TEST_CASE("security findings carry the security category and a known type", "[ru
   const std::set<std::string> types = {
       "prompt_injection",   "jailbreak",       "system_prompt_extraction",
       "social_engineering", "data_harvesting", "obfuscation",
-      "pii_exposure"};
+      "pii_exposure",       "tool_abuse"};
   std::set<std::string> seen;
   for (const ExampleResult& result : *results) {
     if (result.rule_id.rfind("security.", 0) != 0) {
