@@ -16,46 +16,13 @@
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
+#include "tests/e2e/e2e_support.h"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
+using namespace convaudit::e2e;
 
 namespace {
-
-const std::string kBinary = CONVAUDIT_BINARY;
-const std::string kSource = CONVAUDIT_SOURCE_DIR;
-const std::string kExample = kSource + "/examples/conversations.jsonl";
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult run_cli(const std::string& args) {
-  std::string command = kBinary + " " + args + " 2>&1";
-  CommandResult result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-    result.output.append(buffer, n);
-  }
-  int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void write_file(const fs::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-}
 
 // A scratch folder per test case, with its own keys.
 struct Workspace {
@@ -83,18 +50,6 @@ struct Workspace {
                    keys.string() + " " + extra);
   }
 };
-
-std::vector<json> read_jsonl(const fs::path& path) {
-  std::vector<json> lines;
-  std::istringstream in(read_file(path));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) {
-      lines.push_back(json::parse(line));
-    }
-  }
-  return lines;
-}
 
 }  // namespace
 

@@ -15,78 +15,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/e2e/e2e_support.h"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
+using namespace convaudit::e2e;
 
 namespace {
 
-const std::string kBinary = CONVAUDIT_BINARY;
-const std::string kSource = CONVAUDIT_SOURCE_DIR;
-const std::string kExample = kSource + "/examples/conversations.jsonl";
-
-struct Output {
-  int exit_code = -1;
-  std::string text;  // stdout, then stderr
-};
-
-Output shell(const std::string& command) {
-  Output result;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-    result.text.append(buffer, n);
-  }
-  int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-Output cli(const std::string& args) {
-  return shell(kBinary + " " + args);
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void spit(const fs::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-}
-
-std::vector<json> jsonl(const fs::path& path) {
-  std::vector<json> lines;
-  std::istringstream in(slurp(path));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) {
-      lines.push_back(json::parse(line));
-    }
-  }
-  return lines;
-}
-
 std::string sha256_of(const fs::path& path) {
-  Output out = shell("sha256sum '" + path.string() + "'");
+  CommandResult out = run_shell("sha256sum '" + path.string() + "'");
   REQUIRE(out.exit_code == 0);
-  return out.text.substr(0, 64);
-}
-
-std::vector<std::string> pii_values() {
-  std::vector<std::string> values;
-  std::istringstream in(slurp(kSource + "/examples/pii_values.txt"));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line[0] != '#') {
-      values.push_back(line);
-    }
-  }
-  return values;
+  return out.output.substr(0, 64);
 }
 
 struct Scratch {
@@ -99,16 +39,16 @@ struct Scratch {
     fs::remove_all(root);
     fs::create_directories(root);
     keys = root / "keys";
-    REQUIRE(cli("keygen --out " + keys.string()).exit_code == 0);
+    REQUIRE(run_cli("keygen --out " + keys.string()).exit_code == 0);
   }
   ~Scratch() {
     std::error_code ec;
     fs::remove_all(root, ec);
   }
-  Output run(const std::string& out, const std::string& extra = "",
-             const std::string& input = kExample) const {
-    return cli("run " + input + " --out " + (root / out).string() + " --keys " + keys.string() +
-               " " + extra);
+  CommandResult run(const std::string& out, const std::string& extra = "",
+                    const std::string& input = kExample) const {
+    return run_cli("run " + input + " --out " + (root / out).string() + " --keys " + keys.string() +
+                   " " + extra);
   }
   std::string verify(const std::string& out) const {
     return "verify " + (root / out / "report.dsse.json").string() + " --pub " +
@@ -123,37 +63,37 @@ TEST_CASE("two periods chained with --previous, then diffed", "[e2e][previous][d
   REQUIRE(s.run("jul", "--period 2026-07").exit_code == 0);
   auto aug =
       s.run("aug", "--period 2026-08 --previous " + (s.root / "jul" / "report.json").string());
-  INFO(aug.text);
+  INFO(aug.output);
   REQUIRE(aug.exit_code == 0);
-  json jul = json::parse(slurp(s.root / "jul" / "report.json"));
-  json report = json::parse(slurp(s.root / "aug" / "report.json"));
+  json jul = json::parse(read_file(s.root / "jul" / "report.json"));
+  json report = json::parse(read_file(s.root / "aug" / "report.json"));
   CHECK_FALSE(jul["provenance"].contains("previous_report_sha256"));
   CHECK(report["provenance"]["previous_report_sha256"] ==
         sha256_of(s.root / "jul" / "report.json"));
   // The digest is inside the signed bytes.
-  CHECK(cli(s.verify("aug")).exit_code == 0);
+  CHECK(run_cli(s.verify("aug")).exit_code == 0);
   // A previous report that does not exist is an input error.
   CHECK(s.run("bad", "--previous " + (s.root / "nope.json").string()).exit_code == 2);
 
-  auto text = cli("diff " + (s.root / "jul" / "report.json").string() + " " +
-                  (s.root / "aug" / "report.json").string());
-  INFO(text.text);
+  auto text = run_cli("diff " + (s.root / "jul" / "report.json").string() + " " +
+                      (s.root / "aug" / "report.json").string());
+  INFO(text.output);
   REQUIRE(text.exit_code == 0);
-  CHECK(text.text.rfind("old: 2026-07", 0) == 0);
-  size_t at = text.text.find("\n  conversations ");
+  CHECK(text.output.rfind("old: 2026-07", 0) == 0);
+  size_t at = text.output.find("\n  conversations ");
   REQUIRE(at != std::string::npos);
-  std::string line = text.text.substr(at + 1, text.text.find('\n', at + 1) - at - 1);
+  std::string line = text.output.substr(at + 1, text.output.find('\n', at + 1) - at - 1);
   int before = jul["summary"]["conversations"].get<int>();
   int after = report["summary"]["conversations"].get<int>();
   CHECK(line.find(std::to_string(before) + " -> " + std::to_string(after)) != std::string::npos);
   CHECK(line.find("(" + std::string(after > before ? "+" : "") + std::to_string(after - before) +
                   ")") != std::string::npos);
-  CHECK(text.text.find("\nSecurity incidents\n") != std::string::npos);
+  CHECK(text.output.find("\nSecurity incidents\n") != std::string::npos);
 
-  auto as_json = cli("diff --json " + (s.root / "jul" / "report.json").string() + " " +
-                     (s.root / "aug" / "report.json").string());
+  auto as_json = run_cli("diff --json " + (s.root / "jul" / "report.json").string() + " " +
+                         (s.root / "aug" / "report.json").string());
   REQUIRE(as_json.exit_code == 0);
-  json diff = json::parse(as_json.text);
+  json diff = json::parse(as_json.output);
   CHECK(diff["schema"] == "convaudit.diff/v1");
   CHECK(diff["new"]["period"] == "2026-08");
   CHECK(diff["changed"].get<int>() > 0);
@@ -172,32 +112,32 @@ TEST_CASE("two periods chained with --previous, then diffed", "[e2e][previous][d
         (jul["security"]["incidents"]["total"] != report["security"]["incidents"]["total"]));
 
   // Unreadable or invalid input: exit 2, naming the file.
-  auto missing = cli("diff " + (s.root / "none.json").string() + " " +
-                     (s.root / "aug" / "report.json").string());
+  auto missing = run_cli("diff " + (s.root / "none.json").string() + " " +
+                         (s.root / "aug" / "report.json").string());
   CHECK(missing.exit_code == 2);
-  CHECK(missing.text.find("none.json") != std::string::npos);
-  spit(s.root / "broken.json", "{\"schema\":");
-  auto broken = cli("diff " + (s.root / "jul" / "report.json").string() + " " +
-                    (s.root / "broken.json").string());
+  CHECK(missing.output.find("none.json") != std::string::npos);
+  write_file(s.root / "broken.json", "{\"schema\":");
+  auto broken = run_cli("diff " + (s.root / "jul" / "report.json").string() + " " +
+                        (s.root / "broken.json").string());
   CHECK(broken.exit_code == 2);
-  CHECK(broken.text.find("broken.json") != std::string::npos);
-  spit(s.root / "other.json", "{\"schema\":\"something/v9\"}");
-  auto other = cli("diff " + (s.root / "other.json").string() + " " +
-                   (s.root / "aug" / "report.json").string());
+  CHECK(broken.output.find("broken.json") != std::string::npos);
+  write_file(s.root / "other.json", "{\"schema\":\"something/v9\"}");
+  auto other = run_cli("diff " + (s.root / "other.json").string() + " " +
+                       (s.root / "aug" / "report.json").string());
   CHECK(other.exit_code == 2);
-  CHECK(other.text.find("other.json") != std::string::npos);
+  CHECK(other.output.find("other.json") != std::string::npos);
 }
 
 TEST_CASE("flagged.jsonl holds the flagged conversations as redacted text", "[e2e][flagged]") {
   Scratch s;
   REQUIRE(s.run("out").exit_code == 0);
   fs::path out = s.root / "out";
-  json report = json::parse(slurp(out / "report.json"));
-  auto flagged = jsonl(out / "flagged.jsonl");
+  json report = json::parse(read_file(out / "report.json"));
+  auto flagged = read_jsonl(out / "flagged.jsonl");
   REQUIRE(flagged.size() == report["summary"]["flagged_conversations"].get<size_t>());
   // Each flagged session once, in the order findings.jsonl first names it.
   std::vector<std::string> order;
-  for (const json& finding : jsonl(out / "findings.jsonl")) {
+  for (const json& finding : read_jsonl(out / "findings.jsonl")) {
     std::string id = finding["session_id"];
     if (finding["severity"] != "info" && std::find(order.begin(), order.end(), id) == order.end()) {
       order.push_back(id);
@@ -228,7 +168,7 @@ TEST_CASE("flagged.jsonl holds the flagged conversations as redacted text", "[e2
   for (const json& line : flagged) {
     flagged_ids.insert(line["session_id"].get<std::string>());
   }
-  for (const json& finding : jsonl(out / "findings.jsonl")) {
+  for (const json& finding : read_jsonl(out / "findings.jsonl")) {
     if (finding["severity"] != "info") {
       CHECK(flagged_ids.count(finding["session_id"].get<std::string>()) == 1);
     }
@@ -240,13 +180,14 @@ TEST_CASE("harvest exports flagged sessions as JSONL and promptfoo YAML, redacte
   Scratch s;
   REQUIRE(s.run("out").exit_code == 0);
   fs::path out = s.root / "out";
-  size_t flagged = jsonl(out / "flagged.jsonl").size();
+  size_t flagged = read_jsonl(out / "flagged.jsonl").size();
   REQUIRE(flagged > 0);
 
-  auto as_jsonl = cli("harvest " + out.string() + " --out " + (s.root / "cases.jsonl").string());
-  INFO(as_jsonl.text);
+  auto as_jsonl =
+      run_cli("harvest " + out.string() + " --out " + (s.root / "cases.jsonl").string());
+  INFO(as_jsonl.output);
   REQUIRE(as_jsonl.exit_code == 0);
-  auto cases = jsonl(s.root / "cases.jsonl");
+  auto cases = read_jsonl(s.root / "cases.jsonl");
   CHECK(cases.size() == flagged);
   for (const json& c : cases) {
     CHECK_FALSE(c["expected"].empty());
@@ -256,10 +197,10 @@ TEST_CASE("harvest exports flagged sessions as JSONL and promptfoo YAML, redacte
       CHECK(f["severity"] != "info");
     }
   }
-  REQUIRE(cli("harvest " + out.string() + " --min-severity high --out " +
-              (s.root / "high.jsonl").string())
+  REQUIRE(run_cli("harvest " + out.string() + " --min-severity high --out " +
+                  (s.root / "high.jsonl").string())
               .exit_code == 0);
-  auto high = jsonl(s.root / "high.jsonl");
+  auto high = read_jsonl(s.root / "high.jsonl");
   CHECK(high.size() < cases.size());
   for (const json& c : high) {
     for (const json& f : c["findings"]) {
@@ -267,10 +208,10 @@ TEST_CASE("harvest exports flagged sessions as JSONL and promptfoo YAML, redacte
     }
   }
 
-  auto yaml = cli("harvest " + out.string() + " --format promptfoo --out " +
-                  (s.root / "promptfooconfig.yaml").string());
+  auto yaml = run_cli("harvest " + out.string() + " --format promptfoo --out " +
+                      (s.root / "promptfooconfig.yaml").string());
   REQUIRE(yaml.exit_code == 0);
-  std::string text = slurp(s.root / "promptfooconfig.yaml");
+  std::string text = read_file(s.root / "promptfooconfig.yaml");
   CHECK(text.find("\ntests:\n") != std::string::npos);
   size_t tests = 0;
   for (size_t at = text.find("\n  - description: "); at != std::string::npos;
@@ -286,7 +227,7 @@ TEST_CASE("harvest exports flagged sessions as JSONL and promptfoo YAML, redacte
   REQUIRE(values.size() >= 10);
   for (const fs::path& file :
        {out / "flagged.jsonl", s.root / "cases.jsonl", s.root / "promptfooconfig.yaml"}) {
-    std::string content = slurp(file);
+    std::string content = read_file(file);
     for (const std::string& value : values) {
       INFO(file.filename().string() << " must not contain " << value);
       CHECK(content.find(value) == std::string::npos);
@@ -295,13 +236,13 @@ TEST_CASE("harvest exports flagged sessions as JSONL and promptfoo YAML, redacte
   CHECK(text.find("<EMAIL_") != std::string::npos);  // tokens stand where PII was
 
   // Usage and input errors.
-  CHECK(cli("harvest " + out.string() + " --format csv --out x").exit_code == 2);
-  CHECK(cli("harvest " + out.string() + " --min-severity urgent --out x").exit_code == 2);
-  CHECK(cli("harvest " + (s.root / "nowhere").string() + " --out x").exit_code == 2);
-  spit(out / "flagged.jsonl", "{broken\n");
-  auto broken = cli("harvest " + out.string() + " --out " + (s.root / "x.jsonl").string());
+  CHECK(run_cli("harvest " + out.string() + " --format csv --out x").exit_code == 2);
+  CHECK(run_cli("harvest " + out.string() + " --min-severity urgent --out x").exit_code == 2);
+  CHECK(run_cli("harvest " + (s.root / "nowhere").string() + " --out x").exit_code == 2);
+  write_file(out / "flagged.jsonl", "{broken\n");
+  auto broken = run_cli("harvest " + out.string() + " --out " + (s.root / "x.jsonl").string());
   CHECK(broken.exit_code == 2);
-  CHECK(broken.text.find("flagged.jsonl:1") != std::string::npos);
+  CHECK(broken.output.find("flagged.jsonl:1") != std::string::npos);
 }
 
 TEST_CASE("verify --rerun reproduces the signed report byte for byte", "[e2e][verify][rerun]") {
@@ -309,33 +250,34 @@ TEST_CASE("verify --rerun reproduces the signed report byte for byte", "[e2e][ve
   fs::path input = s.root / "logs.jsonl";
   fs::copy_file(kExample, input);
   REQUIRE(s.run("out", "--period 2026-Q3 --fail-on critical", input.string()).exit_code <= 1);
-  std::string vault_before = slurp(s.keys / "vault.bin");
+  std::string vault_before = read_file(s.keys / "vault.bin");
 
-  auto ok = cli(s.verify("out") + " --rerun --keys " + s.keys.string());
-  INFO(ok.text);
+  auto ok = run_cli(s.verify("out") + " --rerun --keys " + s.keys.string());
+  INFO(ok.output);
   CHECK(ok.exit_code == 0);
-  CHECK(ok.text.find("byte-identical") != std::string::npos);
-  CHECK(slurp(s.keys / "vault.bin") == vault_before);  // the re-run leaves the vault alone
+  CHECK(ok.output.find("byte-identical") != std::string::npos);
+  CHECK(read_file(s.keys / "vault.bin") == vault_before);  // the re-run leaves the vault alone
 
   SECTION("--rerun needs the keys") {
-    CHECK(cli(s.verify("out") + " --rerun").exit_code == 2);
+    CHECK(run_cli(s.verify("out") + " --rerun").exit_code == 2);
   }
   SECTION("an input changed after the run") {
-    spit(input, slurp(input) + slurp(input).substr(0, slurp(input).find('\n') + 1));
-    auto changed = cli(s.verify("out") + " --rerun --keys " + s.keys.string());
-    INFO(changed.text);
+    write_file(input,
+               read_file(input) + read_file(input).substr(0, read_file(input).find('\n') + 1));
+    auto changed = run_cli(s.verify("out") + " --rerun --keys " + s.keys.string());
+    INFO(changed.output);
     CHECK(changed.exit_code == 3);
-    CHECK(changed.text.find("provenance.inputs") != std::string::npos);
+    CHECK(changed.output.find("provenance.inputs") != std::string::npos);
   }
   SECTION("an input gone") {
     fs::remove(input);
-    CHECK(cli(s.verify("out") + " --rerun --keys " + s.keys.string()).exit_code == 2);
+    CHECK(run_cli(s.verify("out") + " --rerun --keys " + s.keys.string()).exit_code == 2);
   }
   SECTION("other keys give other pseudonyms") {
     fs::path other = s.root / "other-keys";
-    REQUIRE(cli("keygen --out " + other.string()).exit_code == 0);
-    auto mismatch = cli(s.verify("out") + " --rerun --keys " + other.string());
-    INFO(mismatch.text);
+    REQUIRE(run_cli("keygen --out " + other.string()).exit_code == 0);
+    auto mismatch = run_cli(s.verify("out") + " --rerun --keys " + other.string());
+    INFO(mismatch.output);
     CHECK(mismatch.exit_code == 3);
   }
 }
@@ -346,8 +288,8 @@ TEST_CASE("verify --rerun of a chained report needs its predecessor", "[e2e][ver
   REQUIRE(s.run("aug", "--period 2026-08 --previous " + (s.root / "jul" / "report.json").string())
               .exit_code == 0);
   std::string base = s.verify("aug") + " --rerun --keys " + s.keys.string();
-  CHECK(cli(base).exit_code == 2);
-  CHECK(cli(base + " --previous " + (s.root / "jul" / "report.json").string()).exit_code == 0);
+  CHECK(run_cli(base).exit_code == 2);
+  CHECK(run_cli(base + " --previous " + (s.root / "jul" / "report.json").string()).exit_code == 0);
   // Another file in its place is caught.
-  CHECK(cli(base + " --previous " + (s.root / "aug" / "report.json").string()).exit_code == 3);
+  CHECK(run_cli(base + " --previous " + (s.root / "aug" / "report.json").string()).exit_code == 3);
 }

@@ -16,66 +16,13 @@
 
 #include "engine/ingest/json_rewriter.h"
 
+#include "tests/e2e/e2e_support.h"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
+using namespace convaudit::e2e;
 
 namespace {
-
-const std::string kBinary = CONVAUDIT_BINARY;
-const std::string kSource = CONVAUDIT_SOURCE_DIR;
-const std::string kExample = kSource + "/examples/conversations.jsonl";
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult run_cli(const std::string& args) {
-  std::string command = kBinary + " " + args + " 2>&1";
-  CommandResult result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
-    result.output.append(buffer, n);
-  }
-  int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-void write_file(const fs::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    lines.push_back(line);
-  }
-  return lines;
-}
-
-std::vector<std::string> pii_values() {
-  std::vector<std::string> values;
-  for (const std::string& line : lines_of(read_file(kSource + "/examples/pii_values.txt"))) {
-    if (!line.empty()) {
-      values.push_back(line);
-    }
-  }
-  return values;
-}
 
 // Every key of a JSON value, with its path, so two documents can be compared by shape.
 void collect_keys(const json& value, const std::string& path, std::set<std::string>& keys) {
