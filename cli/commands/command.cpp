@@ -1,6 +1,7 @@
 #include "cli/commands/command.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -27,6 +28,16 @@ std::string current_user() {
     }
   }
   return "uid:" + std::to_string(::getuid());
+}
+
+std::string default_demo_key_dir() {
+  if (const char* home = std::getenv("CONVAUDIT_HOME"); home != nullptr && *home != '\0') {
+    return (std::filesystem::path(home) / "demo-keys").string();
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    return (std::filesystem::path(home) / ".convaudit" / "demo-keys").string();
+  }
+  return ".convaudit/demo-keys";
 }
 
 }  // namespace convaudit::cli

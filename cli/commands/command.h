@@ -31,4 +31,9 @@ int report_error(const Error& error);
 // The operator for access records: $CONVAUDIT_USER, $USER, $LOGNAME, else "uid:N".
 std::string current_user();
 
+// Where the demo key folder lives when --keys is not given (run and redact share it, so the
+// tokens of a redacted copy match the run's): $CONVAUDIT_HOME/demo-keys, else
+// $HOME/.convaudit/demo-keys, else ./.convaudit/demo-keys.
+std::string default_demo_key_dir();
+
 }  // namespace convaudit::cli

@@ -1,8 +1,9 @@
 #include <iostream>
 #include <string>
 
-#include "cli/commands/command.h"
 #include "engine/crypto/key_set.h"
+
+#include "cli/commands/command.h"
 
 namespace convaudit::cli {
 
@@ -17,8 +18,9 @@ void add_keygen_command(CLI::App& app, int* exit_code) {
       "Create a key folder: signing.key/.pub (Ed25519), pseudonym.key (HMAC), vault.key "
       "(AES-256-GCM), all private files mode 0600");
   cmd->add_option("--out", options->out, "Key folder to create (KEYDIR)")->required();
-  cmd->add_flag("--force", options->force, "Replace existing keys (old reports stay verifiable "
-                                           "only with the old signing.pub)");
+  cmd->add_flag("--force", options->force,
+                "Replace existing keys (old reports stay verifiable "
+                "only with the old signing.pub)");
   cmd->callback([options, exit_code] {
     crypto::KeygenOptions keygen;
     keygen.overwrite = options->force;
@@ -31,7 +33,8 @@ void add_keygen_command(CLI::App& app, int* exit_code) {
       *exit_code = report_error(keys.error());
       return;
     }
-    std::cout << "created " << options->out << "/{signing.key,signing.pub,pseudonym.key,vault.key}\n"
+    std::cout << "created " << options->out
+              << "/{signing.key,signing.pub,pseudonym.key,vault.key}\n"
               << "signing key id:   " << keys->signing_key_id() << "\n"
               << "pseudonym key id: " << keys->pseudonym_key_id() << "\n"
               << "vault key id:     " << keys->vault_key_id() << "\n"

@@ -18,18 +18,6 @@ namespace fs = std::filesystem;
 namespace convaudit::cli {
 namespace {
 
-// The demo key folder `run` uses when --keys is not given (same rule as run.cpp), so the tokens
-// of a redacted copy match the run's.
-std::string demo_key_dir() {
-  if (const char* home = std::getenv("CONVAUDIT_HOME"); home != nullptr && *home != '\0') {
-    return (fs::path(home) / "demo-keys").string();
-  }
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-    return (fs::path(home) / ".convaudit" / "demo-keys").string();
-  }
-  return ".convaudit/demo-keys";
-}
-
 struct RedactArgs {
   std::vector<std::string> inputs;
   std::string out;
@@ -61,7 +49,7 @@ Status redact_files(const RedactArgs& args) {
     outputs.push_back(std::move(target));
   }
 
-  const std::string key_dir = args.keys.empty() ? demo_key_dir() : args.keys;
+  const std::string key_dir = args.keys.empty() ? default_demo_key_dir() : args.keys;
   if (args.keys.empty() && !fs::exists(fs::path(key_dir) / "signing.key", ec)) {
     crypto::KeygenOptions keygen;
     keygen.demo = true;

@@ -17,18 +17,6 @@
 namespace convaudit::cli {
 namespace {
 
-// Where the demo key folder lives when --keys is not given: $CONVAUDIT_HOME/demo-keys, else
-// $HOME/.convaudit/demo-keys, else ./.convaudit/demo-keys.
-std::string default_demo_key_dir() {
-  if (const char* home = std::getenv("CONVAUDIT_HOME"); home != nullptr && *home != '\0') {
-    return (std::filesystem::path(home) / "demo-keys").string();
-  }
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-    return (std::filesystem::path(home) / ".convaudit" / "demo-keys").string();
-  }
-  return ".convaudit/demo-keys";
-}
-
 struct RunArgs {
   std::vector<std::string> inputs;
   std::string out;
