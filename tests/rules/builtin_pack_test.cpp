@@ -29,40 +29,12 @@
 #include "redaction/pseudonymizer.h"
 #include "redaction/redactor.h"
 #include "tests/support/conversation_builder.h"
+#include "tests/support/test_redactor.h"
 
 namespace convaudit::rulehost {
 namespace {
 
-class NullMappingSink : public redaction::MappingSink {
- public:
-  void record(const std::string&, redaction::PiiType, std::string_view) override {}
-};
-
-// The real redactor: rules only ever see tokens.
-class TestRedactor {
- public:
-  TestRedactor()
-      : detector_(make_detector()),
-        pseudonymizer_(std::vector<uint8_t>(32, 3)),
-        redactor_(detector_, pseudonymizer_) {}
-
-  redaction::RedactedConversation operator()(core::Conversation conversation) {
-    return redactor_.redact(std::move(conversation), sink_);
-  }
-
- private:
-  static redaction::PiiDetector make_detector() {
-    auto detector = redaction::PiiDetector::create();
-    if (!detector) {
-      std::abort();
-    }
-    return std::move(*detector);
-  }
-  redaction::PiiDetector detector_;
-  redaction::Pseudonymizer pseudonymizer_;
-  NullMappingSink sink_;
-  redaction::Redactor redactor_;
-};
+using convaudit::testing::TestRedactor;
 
 std::shared_ptr<const RuleSet> load_builtin(LoadDiagnostics* diagnostics = nullptr) {
   auto rules = RuleSet::load(builtin_rule_files(), RuleLimits{}, diagnostics);

@@ -20,6 +20,7 @@
 #include "redaction/pii_detector.h"
 #include "redaction/pseudonymizer.h"
 #include "redaction/redactor.h"
+#include "tests/support/test_redactor.h"
 
 namespace convaudit::rulehost::testing {
 
@@ -57,36 +58,7 @@ inline std::shared_ptr<const RuleSet> load_rules(std::vector<RuleSourceFile> fil
   return *rules;
 }
 
-class NullMappingSink : public redaction::MappingSink {
- public:
-  void record(const std::string&, redaction::PiiType, std::string_view) override {}
-};
-
-// Redacts test conversations with the real Redactor (rules only ever see redacted input).
-class TestRedactor {
- public:
-  TestRedactor()
-      : detector_(make_detector()),
-        pseudonymizer_(std::vector<uint8_t>(32, 7)),
-        redactor_(detector_, pseudonymizer_) {}
-
-  redaction::RedactedConversation operator()(core::Conversation conversation) {
-    return redactor_.redact(std::move(conversation), sink_);
-  }
-
- private:
-  static redaction::PiiDetector make_detector() {
-    auto detector = redaction::PiiDetector::create();
-    if (!detector) {
-      std::abort();
-    }
-    return std::move(*detector);
-  }
-  redaction::PiiDetector detector_;
-  redaction::Pseudonymizer pseudonymizer_;
-  NullMappingSink sink_;
-  redaction::Redactor redactor_;
-};
+using convaudit::testing::TestRedactor;
 
 // "rule@msg1:high" per finding ("rule@conv:..." for whole-conversation findings), then
 // "rule:score:name=value" and "rule:metric:name=value".
