@@ -1,5 +1,5 @@
-// convaudit_bench_attacks: how well the built-in pack detects attacks, and how often it flags
-// benign messages, on the labelled corpus written by bench/attacks/gen_corpus.py.
+// convaudit_bench_detection: how well the built-in pack detects attacks, and how often it flags
+// benign messages, on the labelled corpus written by bench/detection/gen_corpus.py.
 //
 // Each corpus line is one message, run as its own conversation (redacted first, as in a real
 // run) through one RuleRunner holding the whole built-in pack. A message is "flagged" when it
@@ -8,7 +8,7 @@
 //     security finding, and precision of that finding type (over all messages of the split);
 //   - overall attack recall and the benign false-positive rate, per benign family.
 //
-//   convaudit_bench_attacks CORPUS.jsonl [--show N]   (--show: print N misses and N false
+//   convaudit_bench_detection CORPUS.jsonl [--show N]   (--show: print N misses and N false
 //                                                      positives per split)
 
 #include <cstdint>
@@ -135,7 +135,7 @@ void print_split(const std::string& name, const SplitFigures& figures, size_t sh
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: convaudit_bench_attacks CORPUS.jsonl [--show N]\n");
+    std::fprintf(stderr, "usage: convaudit_bench_detection CORPUS.jsonl [--show N]\n");
     return 2;
   }
   size_t show = 0;
@@ -213,7 +213,7 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::printf("convaudit_bench_attacks: %zu messages, %zu rules and signatures\n", rows.size(),
+  std::printf("convaudit_bench_detection: %zu messages, %zu rules and signatures\n", rows.size(),
               (*rules)->rules().size());
   for (const char* name : {"train", "heldout"}) {
     print_split(name, splits[name], show);
