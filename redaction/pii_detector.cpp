@@ -840,7 +840,10 @@ Result<PiiDetector> PiiDetector::create() {
     }
     rule.pattern_id = *id;
     if (spec.prefix != nullptr) {
-      auto prefix_id = impl->set.add(spec.prefix);
+      // Only used to find where the value starts inside a match of the whole rule.
+      match::PatternOptions spans_only;
+      spans_only.spans_only = true;
+      auto prefix_id = impl->set.add(spec.prefix, spans_only);
       if (!prefix_id) {
         return fail(prefix_id.error());
       }
@@ -882,16 +885,11 @@ std::vector<PiiSpan> PiiDetector::detect(std::string_view text) const {
       if (rule.prefix_id >= 0) {
         // The value starts where the context words end.
         const std::string_view matched = text.substr(m.begin, m.end - m.begin);
-        size_t prefix_end = std::string_view::npos;
-        impl_->set.for_each_match(rule.prefix_id, matched, [&](match::MatchSpan p) {
-          if (p.begin == 0 && prefix_end == std::string_view::npos) {
-            prefix_end = p.end;
-          }
-        });
-        if (prefix_end == std::string_view::npos || prefix_end >= matched.size()) {
+        const auto prefix = impl_->set.find(rule.prefix_id, matched, 0, /*anchor_start=*/true);
+        if (!prefix || prefix->end >= matched.size()) {
           return;
         }
-        span.begin = m.begin + prefix_end;
+        span.begin = m.begin + prefix->end;
       }
       if (validate(rule.spec.check, text, span) && span.end > span.begin) {
         candidates.push_back({std::move(span), order, rule.prefix_id >= 0});

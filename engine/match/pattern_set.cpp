@@ -30,6 +30,7 @@ struct PatternSet::Impl {
   Impl() : set(internal::re2_options(PatternOptions{}), RE2::UNANCHORED) {}
   RE2::Set set;
   std::vector<std::unique_ptr<RE2>> patterns;  // the same patterns, one by one, for spans
+  std::vector<int> set_ids;                    // RE2::Set index -> pattern id
   bool compiled = false;
   mutable std::atomic<uint64_t> fallbacks{0};
 };
@@ -46,20 +47,24 @@ Result<int> PatternSet::add(std::string_view pattern, const PatternOptions& opti
   if (!single->ok()) {
     return fail(ErrorCode::kBadPattern, "bad pattern: " + single->error());
   }
-  std::string error;
-  std::string combined = set_pattern(pattern, options);
-  int id = impl_->set.Add(re2::StringPiece(combined.data(), combined.size()), &error);
-  if (id < 0) {
-    return fail(ErrorCode::kBadPattern, "bad pattern: " + error);
+  const int id = static_cast<int>(impl_->patterns.size());
+  if (!options.spans_only) {
+    std::string error;
+    std::string combined = set_pattern(pattern, options);
+    const int set_id = impl_->set.Add(re2::StringPiece(combined.data(), combined.size()), &error);
+    if (set_id < 0) {
+      return fail(ErrorCode::kBadPattern, "bad pattern: " + error);
+    }
+    CONVAUDIT_CHECK(static_cast<size_t>(set_id) == impl_->set_ids.size());
+    impl_->set_ids.push_back(id);
   }
-  CONVAUDIT_CHECK(static_cast<size_t>(id) == impl_->patterns.size());
   impl_->patterns.push_back(std::move(single));
   return id;
 }
 
 Status PatternSet::compile() {
   CONVAUDIT_CHECK(!impl_->compiled);
-  if (!impl_->set.Compile()) {
+  if (!impl_->set_ids.empty() && !impl_->set.Compile()) {
     return fail(ErrorCode::kBadPattern, "the pattern set could not be compiled (out of memory)");
   }
   impl_->compiled = true;
@@ -73,12 +78,15 @@ size_t PatternSet::size() const {
 std::vector<int> PatternSet::match(std::string_view text) const {
   CONVAUDIT_CHECK(impl_->compiled);
   std::vector<int> hits;
-  if (impl_->patterns.empty()) {
+  if (impl_->set_ids.empty()) {
     return hits;
   }
   RE2::Set::ErrorInfo info;
   re2::StringPiece subject(text.data(), text.size());
   if (impl_->set.Match(subject, &hits, &info)) {
+    for (int& h : hits) {
+      h = impl_->set_ids[static_cast<size_t>(h)];
+    }
     std::sort(hits.begin(), hits.end());
     return hits;
   }
@@ -88,9 +96,9 @@ std::vector<int> PatternSet::match(std::string_view text) const {
   // The DFA gave up (out of memory) or the set is inconsistent: never read that as "no match".
   impl_->fallbacks.fetch_add(1, std::memory_order_relaxed);
   hits.clear();
-  for (size_t i = 0; i < impl_->patterns.size(); ++i) {
-    if (RE2::PartialMatch(subject, *impl_->patterns[i])) {
-      hits.push_back(static_cast<int>(i));
+  for (int id : impl_->set_ids) {
+    if (RE2::PartialMatch(subject, *impl_->patterns[static_cast<size_t>(id)])) {
+      hits.push_back(id);
     }
   }
   return hits;
@@ -98,23 +106,33 @@ std::vector<int> PatternSet::match(std::string_view text) const {
 
 void PatternSet::for_each_match(int id, std::string_view text,
                                 const std::function<void(MatchSpan)>& fn) const {
+  for (auto span = find(id, text); span; span = find(id, text, span->end)) {
+    fn(*span);
+  }
+}
+
+std::optional<MatchSpan> PatternSet::find(int id, std::string_view text, size_t from,
+                                          bool anchor_start) const {
   CONVAUDIT_CHECK(impl_->compiled);
   CONVAUDIT_CHECK(id >= 0 && static_cast<size_t>(id) < impl_->patterns.size());
   const RE2& re = *impl_->patterns[static_cast<size_t>(id)];
   re2::StringPiece subject(text.data(), text.size());
   re2::StringPiece whole;
-  size_t position = 0;
+  size_t position = from;
   while (position <= text.size() &&
-         re.Match(subject, position, text.size(), RE2::UNANCHORED, &whole, 1)) {
-    size_t begin = static_cast<size_t>(whole.data() - text.data());
-    size_t end = begin + whole.size();
-    if (end == begin) {
-      position = begin + 1;  // empty matches carry no span worth reporting
-      continue;
+         re.Match(subject, position, text.size(),
+                  anchor_start ? RE2::ANCHOR_START : RE2::UNANCHORED, &whole, 1)) {
+    const size_t begin = static_cast<size_t>(whole.data() - text.data());
+    const size_t end = begin + whole.size();
+    if (end != begin) {
+      return MatchSpan{begin, end};
     }
-    fn(MatchSpan{begin, end});
-    position = end;
+    if (anchor_start) {
+      return std::nullopt;  // only an empty match at `from`
+    }
+    position = begin + 1;  // empty matches carry no span worth reporting
   }
+  return std::nullopt;
 }
 
 uint64_t PatternSet::fallback_count() const {

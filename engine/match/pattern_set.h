@@ -10,6 +10,7 @@
 //   if (auto st = set.compile(); !st) ...;
 //   std::vector<int> hit = set.match(text);         // ids of patterns that match somewhere
 //   set.for_each_match(1, text, [](MatchSpan s) { ... });  // every non-overlapping span
+//   for (auto s = set.find(1, text); s; s = set.find(1, text, s->end)) { ... }  // the same
 //
 // Matching is linear-time (RE2): no pattern can hang a run. If the multi-pattern matcher fails
 // at match time (e.g. RE2::Set runs out of DFA memory), match() falls back to testing each
@@ -19,6 +20,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +32,9 @@ namespace convaudit::match {
 struct PatternOptions {
   bool case_insensitive = false;
   bool literal = false;  // the pattern is a plain string, not a regex
+  // Only for find()/for_each_match(): left out of the multi-pattern matcher, so match() never
+  // reports it and it costs the shared DFA nothing (e.g. the context-word half of a rule).
+  bool spans_only = false;
 };
 
 // A half-open byte range [begin, end) in the searched text.
@@ -58,6 +63,11 @@ class PatternSet {
   // Calls `fn` for every leftmost non-overlapping match of pattern `id`. Requires compile().
   void for_each_match(int id, std::string_view text,
                       const std::function<void(MatchSpan)>& fn) const;
+  // The leftmost match of pattern `id` starting at or after byte `from` (assertions such as \b
+  // see the whole text), or only one starting exactly at `from` when `anchor_start`. Empty
+  // matches are skipped as in for_each_match. No allocation; loop on it in hot paths.
+  std::optional<MatchSpan> find(int id, std::string_view text, size_t from = 0,
+                                bool anchor_start = false) const;
   // How many times match() had to fall back to per-pattern matching.
   uint64_t fallback_count() const;
 

@@ -82,3 +82,49 @@ TEST_CASE("many patterns over a long input never miss a hit", "[match][set]") {
   auto hits = set.match(text);
   CHECK(std::find(hits.begin(), hits.end(), 17) != hits.end());
 }
+
+TEST_CASE("spans_only patterns are left out of match() but found by find()", "[match][set]") {
+  match::PatternSet set;
+  REQUIRE(set.add("cat"));
+  match::PatternOptions only_spans;
+  only_spans.spans_only = true;
+  auto dog = set.add("d[o0]g", only_spans);
+  REQUIRE(dog);
+  CHECK(*dog == 1);
+  REQUIRE(set.add("bird"));
+  REQUIRE(set.compile());
+  const std::string text = "a dog, a d0g and a bird";
+  CHECK(set.match(text) == std::vector<int>{2});  // ids stay in add order; 1 is never reported
+  auto first = set.find(1, text);
+  REQUIRE(first);
+  CHECK(text.substr(first->begin, first->end - first->begin) == "dog");
+  auto second = set.find(1, text, first->end);
+  REQUIRE(second);
+  CHECK(text.substr(second->begin, second->end - second->begin) == "d0g");
+  CHECK_FALSE(set.find(1, text, second->end));
+}
+
+TEST_CASE("find with anchor_start only takes a match at the position", "[match][set]") {
+  match::PatternSet set;
+  REQUIRE(set.add("\\bkey:\\s*"));
+  REQUIRE(set.compile());
+  const std::string text = "my key: x, monkey: y";
+  CHECK_FALSE(set.find(0, text, 0, true));
+  auto at = set.find(0, text, 3, true);
+  REQUIRE(at);
+  CHECK(at->begin == 3);
+  CHECK(at->end == 8);
+  // \b sees the byte before `from`: "monkey" has no word boundary before "key".
+  CHECK_FALSE(set.find(0, text, 14, true));
+  CHECK_FALSE(set.find(0, text, 8));
+}
+
+TEST_CASE("a set of spans_only patterns compiles and matches nothing", "[match][set]") {
+  match::PatternSet set;
+  match::PatternOptions only_spans;
+  only_spans.spans_only = true;
+  REQUIRE(set.add("abc", only_spans));
+  REQUIRE(set.compile());
+  CHECK(set.match("xxabcxx").empty());
+  CHECK(set.find(0, "xxabcxx"));
+}
