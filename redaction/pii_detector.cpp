@@ -283,6 +283,14 @@ bool lengths_are(const std::vector<size_t>& lengths, std::initializer_list<size_
 // international phone shape on its own.
 int phone_score(std::string_view text, const std::vector<DigitGroup>& groups, size_t first,
                 size_t last, bool intl, size_t skip_digits) {
+  // Every phone has 7+ digits (international ones 8+): fewer is a "no" before any allocation.
+  size_t window_digits = 0;
+  for (size_t i = first; i <= last; ++i) {
+    window_digits += groups[i].end - groups[i].begin;
+  }
+  if (window_digits < 7) {
+    return 0;
+  }
   std::string digits;
   std::vector<size_t> lengths;
   for (size_t i = first; i <= last; ++i) {
@@ -358,6 +366,12 @@ int phone_score(std::string_view text, const std::vector<DigitGroup>& groups, si
 
 void find_phones(std::string_view text, size_t begin, size_t end, size_t order,
                  std::vector<Candidate>& out) {
+  // No window of fewer than 7 digits scores (see phone_score): most digit runs ("4.2.1", "20")
+  // stop here.
+  if (std::count_if(text.begin() + static_cast<std::ptrdiff_t>(begin),
+                    text.begin() + static_cast<std::ptrdiff_t>(end), is_digit) < 7) {
+    return;
+  }
   bool plus = text[begin] == '+';
   std::vector<DigitGroup> groups;
   std::vector<bool> breaks;  // breaks[i]: the separator before group i is not phone-like
@@ -834,7 +848,11 @@ Result<PiiDetector> PiiDetector::create() {
   for (const RuleSpec& spec : kRules) {
     Rule rule{spec};
     std::string full = spec.prefix != nullptr ? std::string(spec.prefix) + spec.value : spec.value;
-    auto id = impl->set.add(full);
+    // Phone and card runs are found by hand-written scanners (internal::next_phone_run,
+    // next_card_run); their patterns stay out of the set's DFA.
+    match::PatternOptions options;
+    options.spans_only = spec.check == Check::kPhone || spec.check == Check::kCard;
+    auto id = impl->set.add(full, options);
     if (!id) {
       return fail(id.error());
     }
@@ -869,32 +887,39 @@ std::vector<PiiSpan> PiiDetector::detect(std::string_view text) const {
   std::vector<Candidate> candidates;
   for (size_t order = 0; order < impl_->rules.size(); ++order) {
     const Rule& rule = impl_->rules[order];
+    if (rule.spec.check == Check::kPhone) {
+      for (auto r = internal::next_phone_run(text, 0); r;
+           r = internal::next_phone_run(text, r->end)) {
+        find_phones(text, r->begin, r->end, order, candidates);
+      }
+      continue;
+    }
+    if (rule.spec.check == Check::kCard) {
+      for (auto r = internal::next_card_run(text, 0); r;
+           r = internal::next_card_run(text, r->end)) {
+        find_cards(text, r->begin, r->end, order, candidates);
+      }
+      continue;
+    }
     if (!hit(rule.pattern_id)) {
       continue;
     }
-    impl_->set.for_each_match(rule.pattern_id, text, [&](match::MatchSpan m) {
-      if (rule.spec.check == Check::kPhone) {
-        find_phones(text, m.begin, m.end, order, candidates);
-        return;
-      }
-      if (rule.spec.check == Check::kCard) {
-        find_cards(text, m.begin, m.end, order, candidates);
-        return;
-      }
-      PiiSpan span{rule.spec.type, m.begin, m.end, {}};
+    for (auto m = impl_->set.find(rule.pattern_id, text); m;
+         m = impl_->set.find(rule.pattern_id, text, m->end)) {
+      PiiSpan span{rule.spec.type, m->begin, m->end, {}};
       if (rule.prefix_id >= 0) {
         // The value starts where the context words end.
-        const std::string_view matched = text.substr(m.begin, m.end - m.begin);
+        const std::string_view matched = text.substr(m->begin, m->end - m->begin);
         const auto prefix = impl_->set.find(rule.prefix_id, matched, 0, /*anchor_start=*/true);
         if (!prefix || prefix->end >= matched.size()) {
-          return;
+          continue;
         }
-        span.begin = m.begin + prefix->end;
+        span.begin = m->begin + prefix->end;
       }
       if (validate(rule.spec.check, text, span) && span.end > span.begin) {
         candidates.push_back({std::move(span), order, rule.prefix_id >= 0});
       }
-    });
+    }
   }
 
   // Existing tokens are never re-redacted: a text redacted twice stays the same.

@@ -424,4 +424,92 @@ double shannon_entropy(std::string_view text) {
   return bits;
 }
 
+namespace {
+
+bool ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool word_char(char c) {
+  return ascii_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool phone_char(char c) {
+  return ascii_digit(c) || c == '-' || c == '.' || c == ' ' || c == '/' || c == '(' || c == ')';
+}
+
+// \d[\d\-. /()]*\d from `i`: the greedy star backs off to the last digit of the run.
+std::optional<size_t> phone_tail(std::string_view text, size_t i) {
+  if (i >= text.size() || !ascii_digit(text[i])) {
+    return std::nullopt;
+  }
+  std::optional<size_t> end;
+  for (size_t j = i + 1; j < text.size() && phone_char(text[j]); ++j) {
+    if (ascii_digit(text[j])) {
+      end = j + 1;
+    }
+  }
+  return end;
+}
+
+}  // namespace
+
+std::optional<ByteRange> next_phone_run(std::string_view text, size_t from) {
+  for (size_t s = from; s < text.size(); ++s) {
+    const char c = text[s];
+    std::optional<size_t> end;
+    if (c == '+') {
+      // \+ taken; \(? prefers the bracket, else the digit must follow the plus.
+      if (s + 1 < text.size() && text[s + 1] == '(') {
+        end = phone_tail(text, s + 2);
+      } else {
+        end = phone_tail(text, s + 1);
+      }
+    } else if (c == '(') {
+      end = phone_tail(text, s + 1);
+    } else if (ascii_digit(c)) {
+      end = phone_tail(text, s);
+    }
+    if (end) {
+      return ByteRange{s, *end};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<ByteRange> next_card_run(std::string_view text, size_t from) {
+  const size_t n = text.size();
+  size_t s = from;
+  while (s < n) {
+    if (!ascii_digit(text[s]) || (s > 0 && word_char(text[s - 1]))) {
+      ++s;
+      continue;
+    }
+    // The chain digit ([ -.]? digit)* from s; the greedy repetition takes the longest prefix of
+    // it with 13+ digits that ends at a word boundary.
+    size_t count = 1;
+    size_t j = s + 1;
+    std::optional<size_t> best;
+    while (true) {
+      if (count >= 13 && (j == n || !word_char(text[j]))) {
+        best = j;
+      }
+      if (j < n && ascii_digit(text[j])) {
+        ++count;
+        ++j;
+      } else if (j + 1 < n && (text[j] == ' ' || text[j] == '-' || text[j] == '.') &&
+                 ascii_digit(text[j + 1])) {
+        ++count;
+        j += 2;
+      } else {
+        break;
+      }
+    }
+    if (best) {
+      return ByteRange{s, *best};
+    }
+    // A later start inside the chain reaches the same ends with fewer digits: none matches.
+    s = j;
+  }
+  return std::nullopt;
+}
+
 }  // namespace convaudit::redaction::internal

@@ -52,4 +52,17 @@ std::optional<std::string> ipv6_canonical(std::string_view text);
 // Shannon entropy of the bytes of `text`, in bits per character.
 double shannon_entropy(std::string_view text);
 
+// Hand-written scanners for the two digit-run patterns that hit almost every text, so the
+// detector needs no regex pass for them. Each returns exactly the leftmost match at or after
+// `from` that RE2 returns for the pattern (word boundaries look at the byte before `from`), or
+// nullopt. Linear in the scanned bytes.
+struct ByteRange {
+  size_t begin = 0;
+  size_t end = 0;
+};
+// \+?\(?\d[\d\-. /()]*\d
+std::optional<ByteRange> next_phone_run(std::string_view text, size_t from);
+// \b\d(?:[ \-.]?\d){12,}\b
+std::optional<ByteRange> next_card_run(std::string_view text, size_t from);
+
 }  // namespace convaudit::redaction::internal

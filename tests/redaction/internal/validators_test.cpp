@@ -1,12 +1,16 @@
 #include "redaction/internal/validators.h"
 
 #include <optional>
+#include <random>
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "engine/core/hex.h"
+#include "engine/match/regex.h"
 
 using namespace convaudit::redaction::internal;
 
@@ -96,4 +100,68 @@ TEST_CASE("Keccak-256, EIP-55, base58check, IPv6", "[redaction][validators]") {
   CHECK(card_issuer_valid("30569309025904"));    // Diners 14
   CHECK(card_issuer_valid("6200000000000005"));  // UnionPay
   CHECK(iban_length("RU") == std::optional<size_t>(33));
+}
+
+namespace {
+
+// Random strings over the bytes that matter to the two digit-run patterns.
+std::string random_digit_text(std::mt19937& rng, size_t length) {
+  static const std::string kAlphabet = "0123456789012345678901234567890123456789 -./()+a_x,#";
+  std::string out;
+  for (size_t i = 0; i < length; ++i) {
+    out.push_back(kAlphabet[rng() % kAlphabet.size()]);
+  }
+  return out;
+}
+
+// Every leftmost non-overlapping match, from `next` or from RE2.
+template <class Next>
+std::vector<std::pair<size_t, size_t>> all_runs(std::string_view text, Next next) {
+  std::vector<std::pair<size_t, size_t>> out;
+  for (auto r = next(text, 0); r; r = next(text, r->end)) {
+    out.emplace_back(r->begin, r->end);
+  }
+  return out;
+}
+
+std::vector<std::pair<size_t, size_t>> regex_runs(const convaudit::match::Regex& re,
+                                                  std::string_view text) {
+  std::vector<std::pair<size_t, size_t>> out;
+  size_t from = 0;
+  while (auto m = re.find(text, from)) {
+    out.emplace_back(m->span.begin, m->span.end);
+    from = m->span.end;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("phone and card run scanners match exactly what RE2 matches", "[redaction][validators]") {
+  auto phone = convaudit::match::Regex::compile(R"(\+?\(?\d[\d\-. /()]*\d)");
+  auto card = convaudit::match::Regex::compile(R"(\b\d(?:[ \-.]?\d){12,}\b)");
+  REQUIRE(phone);
+  REQUIRE(card);
+  const std::vector<std::string> fixed = {
+      "",
+      "call +1 415 555 0100.",
+      "+(33) 1 23 45 67 89",
+      "++(1)",
+      "4111 1111 1111 1111x 4111-1111-1111-1111",
+      "a4111111111111111 4111111111111111_ 12 4111111111111 1",
+      "1 2 3 4 5 6 7 8 9 0 1 2 3 4--5",
+      "(((1))) 1/2 3.",
+  };
+  for (const std::string& text : fixed) {
+    INFO(text);
+    CHECK(all_runs(text, next_phone_run) == regex_runs(*phone, text));
+    CHECK(all_runs(text, next_card_run) == regex_runs(*card, text));
+  }
+  std::mt19937 rng(20261201);
+  for (int i = 0; i < 3000; ++i) {
+    const std::string text = random_digit_text(rng, rng() % 80);
+    INFO(text);
+    REQUIRE(all_runs(text, next_phone_run) == regex_runs(*phone, text));
+    REQUIRE(all_runs(text, next_card_run) == regex_runs(*card, text));
+  }
 }
