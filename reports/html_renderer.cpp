@@ -214,6 +214,39 @@ std::string severity_badge(const json& severity) {
          html_escape(name) + "</span>";
 }
 
+// A session sample as code-spanned ids, "and N more" when the report lists only the first ones.
+std::string sessions_html(const json& sample) {
+  std::string out;
+  uint64_t listed = 0;
+  const json& ids = field(sample, "session_ids");
+  if (ids.is_array()) {
+    for (const json& id : ids) {
+      out += (out.empty() ? "" : " ") + std::string("<code>") + esc(id) + "</code>";
+      ++listed;
+    }
+  }
+  const auto total =
+      static_cast<uint64_t>(std::max<int64_t>(0, number(field(sample, "conversations"))));
+  if (total > listed) {
+    out += " and " + std::to_string(total - listed) + " more";
+  }
+  return out;
+}
+
+// A table of `label | conversations | sessions` rows from a {name: session sample} map.
+std::string sample_table(const json& samples, const std::string& label) {
+  if (!samples.is_object() || samples.empty()) {
+    return "<p class=\"empty\">None.</p>";
+  }
+  std::string out = "<table><thead><tr><th>" + html_escape(label) +
+                    "</th><th>conversations</th><th>sessions</th></tr></thead><tbody>";
+  for (const auto& [name, sample] : samples.items()) {
+    out += "<tr><td>" + html_escape(name) + "</td><td class=\"n\">" +
+           esc(field(sample, "conversations")) + "</td><td>" + sessions_html(sample) + "</td></tr>";
+  }
+  return out + "</tbody></table>";
+}
+
 std::string slice_table(const json& slices, const std::string& key_name) {
   if (!slices.is_object() || slices.empty()) {
     return "<p class=\"empty\">None.</p>";
@@ -379,11 +412,12 @@ std::string render_html(const json& report) {
   }
   h += "<h3>By severity</h3>" + bar_chart(by_severity, "Incidents by severity", colors);
   h += "<h3>Blocked vs not blocked</h3><table><thead><tr><th>type</th><th>total</th>"
-       "<th>blocked</th><th>not blocked</th></tr></thead><tbody>";
+       "<th>blocked</th><th>not blocked</th><th>sessions</th></tr></thead><tbody>";
   for (const auto& [type, counts] : field(security, "by_type").items()) {
     h += "<tr><td>" + html_escape(type) + "</td><td class=\"n\">" + esc(field(counts, "total")) +
          "</td><td class=\"n\">" + esc(field(counts, "blocked")) + "</td><td class=\"n\">" +
-         esc(field(counts, "unblocked")) + "</td></tr>";
+         esc(field(counts, "unblocked")) + "</td><td>" + sessions_html(field(counts, "sessions")) +
+         "</td></tr>";
   }
   h += "</tbody></table>";
   h += "<h3>Riskiest conversations</h3>";
@@ -416,6 +450,24 @@ std::string render_html(const json& report) {
     issues.emplace_back(type, number(count));
   }
   h += "<h3>Top issues</h3>" + bar_chart(issues, "Quality issues");
+  h += sample_table(field(quality, "issue_sessions"), "issue");
+  const json& histogram_sessions = field(quality, "histogram_sessions");
+  if (histogram_sessions.is_array()) {
+    std::string rows;
+    for (size_t score = 0; score < histogram_sessions.size(); ++score) {
+      const json& sample = histogram_sessions[score];
+      if (number(field(sample, "conversations")) > 0 && score < 5) {
+        rows += "<tr><td>" + std::to_string(score) + " to &lt;" + std::to_string(score + 1) +
+                "</td><td class=\"n\">" + esc(field(sample, "conversations")) + "</td><td>" +
+                sessions_html(sample) + "</td></tr>";
+      }
+    }
+    if (!rows.empty()) {
+      h += "<h3>Low scores (below 5)</h3><table><thead><tr><th>score</th><th>conversations</th>"
+           "<th>sessions</th></tr></thead><tbody>" +
+           rows + "</tbody></table>";
+    }
+  }
 
   // Trends.
   const json& weekly = field(field(report, "trends"), "weekly");
@@ -449,6 +501,8 @@ std::string render_html(const json& report) {
          "</td></tr>";
   }
   h += "</tbody></table>";
+  h += "<h3>Outcomes by conversation</h3>" +
+       sample_table(field(business, "outcome_sessions"), "outcome");
 
   // Operations.
   h += "<h2 id=\"operations\">Operations</h2><h3>All messages</h3>";
@@ -457,6 +511,24 @@ std::string render_html(const json& report) {
   h += "<h3>By prompt version</h3>" +
        slice_table(field(operations, "by_prompt_version"), "prompt version");
   h += "<h3>By channel</h3>" + slice_table(field(operations, "by_channel"), "channel");
+  json traced = field(operations, "finding_sessions").is_object()
+                    ? field(operations, "finding_sessions")
+                    : json::object();
+  const json& error_sessions = field(field(operations, "all"), "error_sessions");
+  if (number(field(error_sessions, "conversations")) > 0) {
+    traced["error replies"] = error_sessions;
+  }
+  h += "<h3>Conversations behind the figures</h3>" + sample_table(traced, "finding");
+  const json& slowest = field(operations, "slowest");
+  if (slowest.is_array() && !slowest.empty()) {
+    h += "<h3>Slowest conversations</h3><table><thead><tr><th>session</th>"
+         "<th>slowest reply ms</th></tr></thead><tbody>";
+    for (const json& c : slowest) {
+      h += "<tr><td><code>" + esc(field(c, "session_id")) + "</code></td><td class=\"n\">" +
+           esc(field(c, "latency_ms")) + "</td></tr>";
+    }
+    h += "</tbody></table>";
+  }
 
   // Review queue.
   const json& review = field(report, "review_queue");

@@ -227,6 +227,34 @@ void render_summary(const json& report, std::string& md) {
   }
 }
 
+// A session sample as code-spanned ids, "and N more" when the report lists only the first ones.
+std::string sessions_cell(const json& sample) {
+  std::string out;
+  const json& ids = get(sample, "session_ids");
+  uint64_t listed = 0;
+  if (ids.is_array()) {
+    for (const json& id : ids) {
+      out += (out.empty() ? "" : ", ") + code(id);
+      ++listed;
+    }
+  }
+  const uint64_t total = count(get(sample, "conversations"));
+  if (total > listed) {
+    out +=
+        (out.empty() ? "" : " ") + std::string("and ") + std::to_string(total - listed) + " more";
+  }
+  return out;
+}
+
+// "Name | Count | Sessions" rows for a {name: count} map and its {name: session sample} map.
+Table counted_sessions(const std::string& header, const json& counts, const json& samples) {
+  Table table({header, ">Count", "Sessions"});
+  for (const auto& [name, n] : by_count(counts)) {
+    table.row({escape(name), std::to_string(n), sessions_cell(get(samples, name))});
+  }
+  return table;
+}
+
 void render_security(const json& report, std::string& md) {
   const json& security = get(report, "security");
   const json& incidents = get(security, "incidents");
@@ -245,6 +273,7 @@ void render_security(const json& report, std::string& md) {
   for (const std::string& s : severities) {
     headers.push_back(">" + escape(s));
   }
+  headers.push_back("Sessions");
   Table table(headers);
   auto add_row = [&](const std::string& label, const json& counts) {
     std::vector<std::string> cells = {label, cell(get(counts, "total")),
@@ -252,6 +281,8 @@ void render_security(const json& report, std::string& md) {
     for (const std::string& s : severities) {
       cells.push_back(std::to_string(count(get(counts, "by_severity", s))));
     }
+    cells.push_back(counts.contains("sessions") ? sessions_cell(get(counts, "sessions"))
+                                                : "see riskiest");
     table.row(cells);
   };
   if (by_type.is_object()) {
@@ -293,7 +324,8 @@ void render_quality(const json& report, std::string& md) {
       largest = std::max(largest, count(n));
     }
   }
-  Table table({"Score", ">Conversations", "Share"});
+  Table table({"Score", ">Conversations", "Share", "Sessions"});
+  const json& histogram_sessions = get(quality, "histogram_sessions");
   if (histogram.is_array()) {
     size_t score = 0;
     for (const json& n : histogram) {
@@ -305,15 +337,15 @@ void render_quality(const json& report, std::string& md) {
       }
       std::string label =
           score == 10 ? "10" : std::to_string(score) + " to <" + std::to_string(score + 1);
-      table.row({label, std::to_string(count(n)), bar});
+      const json& sample = histogram_sessions.is_array() && score < histogram_sessions.size()
+                               ? histogram_sessions[score]
+                               : json();
+      table.row({label, std::to_string(count(n)), bar, sessions_cell(sample)});
       ++score;
     }
   }
   md += table.str();
-  Table issues({"Issue", ">Count"});
-  for (const auto& [name, n] : by_count(get(quality, "issues"))) {
-    issues.row({escape(name), std::to_string(n)});
-  }
+  Table issues = counted_sessions("Issue", get(quality, "issues"), get(quality, "issue_sessions"));
   if (!issues.empty()) {
     md += "### Top issues\n\n" + issues.str();
   }
@@ -329,11 +361,21 @@ void render_business(const json& report, std::string& md) {
             .row({"Churned", cell(get(business, "churned"))})
             .row({"Revenue at risk (USD)", cell(get(business, "revenue_at_risk_usd"))})
             .str();
-  Table metrics({"Metric", ">Sum"});
+  Table outcomes({"Outcome", ">Conversations", "Sessions"});
+  const json& outcome_sessions = get(business, "outcome_sessions");
+  if (outcome_sessions.is_object()) {
+    for (const auto& [name, sample] : outcome_sessions.items()) {
+      outcomes.row({escape(name), cell(get(sample, "conversations")), sessions_cell(sample)});
+    }
+  }
+  if (!outcomes.empty()) {
+    md += "### Outcomes by conversation\n\n" + outcomes.str();
+  }
+  Table metrics({"Metric", ">Sum", "Sessions"});
   const json& values = get(business, "metrics");
   if (values.is_object()) {
     for (const auto& [name, value] : values.items()) {
-      metrics.row({code(name), cell(value)});
+      metrics.row({code(name), cell(value), sessions_cell(get(business, "metric_sessions", name))});
     }
   }
   if (!metrics.empty()) {
@@ -373,6 +415,30 @@ void render_operations(const json& report, std::string& md) {
     if (!table.empty()) {
       md += "### By " + std::string(header) + "\n\n" + table.str();
     }
+  }
+  Table traced({"Finding", ">Conversations", "Sessions"});
+  const json& errors = get(operations, "all", "error_sessions");
+  if (count(get(errors, "conversations")) > 0) {
+    traced.row({"error replies", cell(get(errors, "conversations")), sessions_cell(errors)});
+  }
+  const json& findings = get(operations, "finding_sessions");
+  if (findings.is_object()) {
+    for (const auto& [type, sample] : findings.items()) {
+      traced.row({escape(type), cell(get(sample, "conversations")), sessions_cell(sample)});
+    }
+  }
+  if (!traced.empty()) {
+    md += "### Conversations behind the figures\n\n" + traced.str();
+  }
+  Table slow({"Session", ">Slowest reply ms"});
+  const json& slowest = get(operations, "slowest");
+  if (slowest.is_array()) {
+    for (const json& c : slowest) {
+      slow.row({code(get(c, "session_id")), cell(get(c, "latency_ms"))});
+    }
+  }
+  if (!slow.empty()) {
+    md += "### Slowest conversations\n\n" + slow.str();
   }
 }
 

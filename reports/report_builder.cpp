@@ -45,12 +45,29 @@ json count_map(const std::map<std::string, uint64_t>& counts) {
   return out;
 }
 
+// The conversations behind a figure: {"conversations": n, "session_ids": [first ids]}.
+json sample_of(const aggregate::SessionSample& sample) {
+  return json{{"conversations", sample.conversations}, {"session_ids", sample.session_ids}};
+}
+
+json sample_map(const std::map<std::string, aggregate::SessionSample>& samples) {
+  json out = json::object();
+  for (const auto& [name, sample] : samples) {
+    out[name] = sample_of(sample);
+  }
+  return out;
+}
+
 json incident_counts(const aggregate::IncidentCounts& counts, bool all_severities) {
-  return json{{"total", counts.total},
-              {"blocked", counts.blocked},
-              {"unblocked", counts.unblocked},
-              {"by_severity", all_severities ? severity_counts(counts.by_severity)
-                                             : count_map(counts.by_severity)}};
+  json out{{"total", counts.total},
+           {"blocked", counts.blocked},
+           {"unblocked", counts.unblocked},
+           {"by_severity",
+            all_severities ? severity_counts(counts.by_severity) : count_map(counts.by_severity)}};
+  if (!all_severities) {  // per type; the overall figure traces through `riskiest`
+    out["sessions"] = sample_of(counts.sessions);
+  }
+  return out;
 }
 
 json period_of(const aggregate::AuditSummary& summary) {
@@ -95,10 +112,16 @@ json quality_section(const aggregate::QualitySummary& quality) {
   for (uint64_t n : quality.histogram) {
     histogram.push_back(n);
   }
+  json histogram_sessions = json::array();
+  for (const aggregate::SessionSample& sample : quality.histogram_sessions) {
+    histogram_sessions.push_back(sample_of(sample));
+  }
   return json{{"scored_conversations", quality.scored_conversations},
               {"histogram", std::move(histogram)},
+              {"histogram_sessions", std::move(histogram_sessions)},
               {"mean", tenths_to_decimal(quality.mean_tenths)},
-              {"issues", count_map(quality.issues)}};
+              {"issues", count_map(quality.issues)},
+              {"issue_sessions", sample_map(quality.issue_sessions)}};
 }
 
 json business_section(const aggregate::BusinessSummary& business) {
@@ -111,7 +134,9 @@ json business_section(const aggregate::BusinessSummary& business) {
               {"churn_prevented", business.churn_prevented},
               {"churned", business.churned},
               {"revenue_at_risk_usd", micros_to_decimal(business.revenue_at_risk_micros)},
-              {"metrics", std::move(metrics)}};
+              {"metrics", std::move(metrics)},
+              {"outcome_sessions", sample_map(business.outcome_sessions)},
+              {"metric_sessions", sample_map(business.metric_sessions)}};
 }
 
 // Errors per 100 assistant messages (every message when the slice has no assistant message),
@@ -135,7 +160,8 @@ json slice_of(const aggregate::OperationsSlice& slice) {
               {"latency_p95_ms", slice.latency_p95_ms},
               {"latency_p99_ms", slice.latency_p99_ms},
               {"tokens", slice.tokens},
-              {"cost_usd", micros_to_decimal(slice.cost_micros)}};
+              {"cost_usd", micros_to_decimal(slice.cost_micros)},
+              {"error_sessions", sample_of(slice.error_sessions)}};
 }
 
 json slices_of(const std::map<std::string, aggregate::OperationsSlice>& slices) {
@@ -147,10 +173,16 @@ json slices_of(const std::map<std::string, aggregate::OperationsSlice>& slices) 
 }
 
 json operations_section(const aggregate::AuditSummary& summary) {
+  json slowest = json::array();
+  for (const aggregate::SlowConversation& c : summary.slowest) {
+    slowest.push_back(json{{"session_id", c.session_id}, {"latency_ms", c.latency_ms}});
+  }
   return json{{"all", slice_of(summary.operations)},
               {"by_model", slices_of(summary.by_model)},
               {"by_prompt_version", slices_of(summary.by_prompt_version)},
-              {"by_channel", slices_of(summary.by_channel)}};
+              {"by_channel", slices_of(summary.by_channel)},
+              {"finding_sessions", sample_map(summary.operations_finding_sessions)},
+              {"slowest", std::move(slowest)}};
 }
 
 // Per-rule errors and cost, sorted so the order they were merged in never shows. CPU time is

@@ -90,22 +90,50 @@ bool riskier(const RiskyConversation& a, const RiskyConversation& b) {
   return a.session_id < b.session_id;
 }
 
+bool slower(const SlowConversation& a, const SlowConversation& b) {
+  if (a.latency_ms != b.latency_ms) {
+    return a.latency_ms > b.latency_ms;
+  }
+  return a.session_id < b.session_id;
+}
+
 }  // namespace
+
+void SessionSample::add(const std::string& session_id) {
+  ++conversations;
+  auto at = std::lower_bound(session_ids.begin(), session_ids.end(), session_id);
+  if (at != session_ids.end() && *at == session_id) {
+    return;  // the same id twice (e.g. one session split by --period): listed once
+  }
+  if (session_ids.size() < kSessionSampleLimit) {
+    session_ids.insert(at, session_id);
+  } else if (at != session_ids.end()) {
+    session_ids.insert(at, session_id);
+    session_ids.pop_back();
+  }
+}
 
 void Aggregator::add(const core::Conversation& conversation,
                      const rulehost::ConversationResult& result) {
   ++summary_.conversations;
   int64_t first_ns = 0;
+  ConversationOperations operations;
   for (size_t i = 0; i < conversation.messages.size(); ++i) {
     const core::Message& message = conversation.messages[i];
     first_ns = i == 0 ? message.timestamp_ns : std::min(first_ns, message.timestamp_ns);
-    add_message(message);
+    add_message(message, operations);
+  }
+  for (OperationsSlice* slice : operations.error_slices) {
+    slice->error_sessions.add(conversation.session_id);
+  }
+  if (operations.max_latency_ms >= 0) {
+    add_slow(conversation.session_id, operations.max_latency_ms);
   }
   const uint64_t incidents_before = summary_.incidents.total;
   const uint64_t flagged_before = summary_.flagged_conversations;
   add_findings(conversation, result.findings);
-  int64_t quality_tenths = add_quality_scores(result.scores);
-  add_metrics(result.metrics);
+  int64_t quality_tenths = add_quality_scores(conversation.session_id, result.scores);
+  add_metrics(conversation.session_id, result.metrics);
 
   core::IsoWeek week = core::iso_week(first_ns);
   WeekState& state = weeks_[week.monday_ns];
@@ -132,6 +160,8 @@ void Aggregator::add_findings(const core::Conversation& conversation,
   risky.session_id = conversation.session_id;
   std::set<std::string> rule_ids;
   std::set<std::string> types;
+  // Each conversation counts once per figure, however many findings of a type it has.
+  std::set<SessionSample*> samples;
   bool flagged = false;
   uint64_t security_findings = 0;
   uint64_t blocked_findings = 0;
@@ -161,10 +191,16 @@ void Aggregator::add_findings(const core::Conversation& conversation,
       ++security_findings;
       blocked_findings += blocked ? 1 : 0;
       count_incident(summary_.incidents, finding.severity, blocked);
-      count_incident(summary_.incidents_by_type[finding.type], finding.severity, blocked);
+      IncidentCounts& by_type = summary_.incidents_by_type[finding.type];
+      count_incident(by_type, finding.severity, blocked);
+      samples.insert(&by_type.sessions);
     } else if (finding.category == "quality") {
       ++summary_.quality.issues[finding.type];
+      samples.insert(&summary_.quality.issue_sessions[finding.type]);
+    } else if (finding.category == "operations") {
+      samples.insert(&summary_.operations_finding_sessions[finding.type]);
     } else if (finding.category == "business") {
+      samples.insert(&summary_.business.outcome_sessions[finding.type]);
       if (finding.type == "upsell") {
         ++summary_.business.upsells;
       } else if (finding.type == "churn_prevented") {
@@ -173,6 +209,9 @@ void Aggregator::add_findings(const core::Conversation& conversation,
         ++summary_.business.churned;
       }
     }
+  }
+  for (SessionSample* sample : samples) {
+    sample->add(conversation.session_id);
   }
 
   if (flagged) {
@@ -207,7 +246,8 @@ void Aggregator::add_findings(const core::Conversation& conversation,
   }
 }
 
-int64_t Aggregator::add_quality_scores(const std::vector<rulehost::Score>& scores) {
+int64_t Aggregator::add_quality_scores(const std::string& session_id,
+                                       const std::vector<rulehost::Score>& scores) {
   double sum = 0;
   int count = 0;
   for (const rulehost::Score& score : scores) {
@@ -223,17 +263,23 @@ int64_t Aggregator::add_quality_scores(const std::vector<rulehost::Score>& score
   auto bucket = static_cast<std::size_t>(std::clamp(std::floor(score), 0.0, 10.0));
   ++summary_.quality.scored_conversations;
   ++summary_.quality.histogram[bucket];
+  summary_.quality.histogram_sessions[bucket].add(session_id);
   int64_t tenths = std::llround(score * 10.0);
   quality_sum_tenths_ += tenths;
   return tenths;
 }
 
-void Aggregator::add_metrics(const std::vector<rulehost::Metric>& metrics) {
+void Aggregator::add_metrics(const std::string& session_id,
+                             const std::vector<rulehost::Metric>& metrics) {
   BusinessSummary& business = summary_.business;
+  std::set<std::string> names;
   for (const rulehost::Metric& metric : metrics) {
     auto micros = internal::to_micros(metric.value);
     if (!micros) {
       continue;
+    }
+    if (*micros != 0) {
+      names.insert(metric.name);
     }
     int64_t& total = business.metrics_micros[metric.name];
     total = saturating_add(total, *micros);
@@ -243,9 +289,24 @@ void Aggregator::add_metrics(const std::vector<rulehost::Metric>& metrics) {
       business.revenue_at_risk_micros = saturating_add(business.revenue_at_risk_micros, *micros);
     }
   }
+  for (const std::string& name : names) {
+    business.metric_sessions[name].add(session_id);
+  }
 }
 
-void Aggregator::add_message(const core::Message& message) {
+void Aggregator::add_slow(const std::string& session_id, int64_t latency_ms) {
+  SlowConversation entry{session_id, latency_ms};
+  auto& slowest = summary_.slowest;
+  auto at = std::upper_bound(slowest.begin(), slowest.end(), entry, slower);
+  if (slowest.size() < kSessionSampleLimit || at != slowest.end()) {
+    slowest.insert(at, std::move(entry));
+    if (slowest.size() > kSessionSampleLimit) {
+      slowest.pop_back();
+    }
+  }
+}
+
+void Aggregator::add_message(const core::Message& message, ConversationOperations& conversation) {
   ++summary_.messages;
   if (!has_timestamps_) {
     summary_.first_message_ns = message.timestamp_ns;
@@ -267,11 +328,13 @@ void Aggregator::add_message(const core::Message& message) {
     }
     if (metadata.is_error) {
       ++slice->errors;
+      conversation.error_slices.insert(slice);
     }
     slice->tokens = saturating_add(slice->tokens, metadata.tokens);
     slice->cost_micros = saturating_add(slice->cost_micros, metadata.cost_micros);
   }
   if (metadata.latency_ms >= 0) {
+    conversation.max_latency_ms = std::max(conversation.max_latency_ms, metadata.latency_ms);
     ++latencies_ms_[metadata.latency_ms];
     ++latencies_by_model_[metadata.model][metadata.latency_ms];
     ++latencies_by_prompt_version_[metadata.prompt_version][metadata.latency_ms];

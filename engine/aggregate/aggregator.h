@@ -40,9 +40,14 @@
 //   rather than by the number of messages).
 // Weekly trends: each conversation counts in the ISO week of its first message.
 // Review queue: flagged conversations, highest max severity first, then risk, then session id.
+// Session samples (every figure traces to its conversations): each incident type, quality issue
+//   type, histogram bucket, business finding type, non-zero metric, operations finding type and
+//   slice's errors keeps a SessionSample (count + first ids in byte order); `slowest` lists the
+//   conversations with the slowest single reply.
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,10 +68,17 @@ class Aggregator {
  private:
   void add_findings(const core::Conversation& conversation,
                     const std::vector<rulehost::Finding>& findings);
+  // What one conversation's messages say for the operations samples.
+  struct ConversationOperations {
+    std::set<OperationsSlice*> error_slices;  // slices in which it has an error message
+    int64_t max_latency_ms = -1;
+  };
   // Returns the conversation's quality score in tenths, or -1 when it has none.
-  int64_t add_quality_scores(const std::vector<rulehost::Score>& scores);
-  void add_metrics(const std::vector<rulehost::Metric>& metrics);
-  void add_message(const core::Message& message);
+  int64_t add_quality_scores(const std::string& session_id,
+                             const std::vector<rulehost::Score>& scores);
+  void add_metrics(const std::string& session_id, const std::vector<rulehost::Metric>& metrics);
+  void add_message(const core::Message& message, ConversationOperations& conversation);
+  void add_slow(const std::string& session_id, int64_t latency_ms);
 
   AuditSummary summary_;
   bool has_timestamps_ = false;

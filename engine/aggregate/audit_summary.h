@@ -20,12 +20,31 @@
 namespace convaudit::aggregate {
 
 inline constexpr std::size_t kReviewQueueLimit = 100;
+inline constexpr std::size_t kSessionSampleLimit = 10;
+
+// The conversations behind one figure, so a reader can trace it to findings: how many there
+// are, and the first kSessionSampleLimit session ids in byte order (independent of the order
+// conversations arrive in). Session ids only, never text.
+struct SessionSample {
+  uint64_t conversations = 0;
+  std::vector<std::string> session_ids;  // ascending, distinct, at most kSessionSampleLimit
+
+  // Counts one conversation; call at most once per conversation.
+  void add(const std::string& session_id);
+};
+
+// A conversation's slowest reply, for the operations section's "slowest" list.
+struct SlowConversation {
+  std::string session_id;
+  int64_t latency_ms = 0;
+};
 
 struct IncidentCounts {
   uint64_t total = 0;
   uint64_t blocked = 0;  // the message (or conversation) carried metadata attack_blocked=true
   uint64_t unblocked = 0;
   std::map<std::string, uint64_t> by_severity;  // "high" -> n
+  SessionSample sessions;                       // conversations with such an incident
 };
 
 struct RiskyConversation {
@@ -41,6 +60,8 @@ struct QualitySummary {
   std::vector<uint64_t> histogram = std::vector<uint64_t>(11, 0);  // index = floor(score), 0..10
   int64_t mean_tenths = 0;                                         // mean score x10, rounded
   std::map<std::string, uint64_t> issues;                          // quality finding type -> n
+  std::map<std::string, SessionSample> issue_sessions;             // quality finding type -> ...
+  std::vector<SessionSample> histogram_sessions = std::vector<SessionSample>(11);  // per bucket
 };
 
 struct BusinessSummary {
@@ -50,6 +71,9 @@ struct BusinessSummary {
   uint64_t churned = 0;
   int64_t revenue_at_risk_micros = 0;
   std::map<std::string, int64_t> metrics_micros;  // every metric rule: name -> sum x 1e6
+  // "upsell", "churn_prevented", "churn" and every other business finding type -> ...
+  std::map<std::string, SessionSample> outcome_sessions;
+  std::map<std::string, SessionSample> metric_sessions;  // metric name -> non-zero values
 };
 
 struct OperationsSlice {
@@ -61,6 +85,7 @@ struct OperationsSlice {
   int64_t latency_p99_ms = 0;
   int64_t tokens = 0;
   int64_t cost_micros = 0;
+  SessionSample error_sessions;  // conversations with at least one error message
 };
 
 struct DataQuality {
@@ -115,6 +140,10 @@ struct AuditSummary {
   std::map<std::string, OperationsSlice> by_model;
   std::map<std::string, OperationsSlice> by_prompt_version;
   std::map<std::string, OperationsSlice> by_channel;
+  // Operations findings (category "operations": high_latency, error, outliers) by type -> ...
+  std::map<std::string, SessionSample> operations_finding_sessions;
+  // Top kSessionSampleLimit conversations by their slowest reply, slowest first, then id.
+  std::vector<SlowConversation> slowest;
   std::vector<rulehost::RuleFailure> rule_errors;
   std::vector<rulehost::RuleCost> rule_costs;
   DataQuality data_quality;

@@ -115,6 +115,48 @@ TEST_CASE("the built-in pack fires every category on the examples", "[e2e][rules
   CHECK(report["quality"]["scored_conversations"].get<int>() >= 30);
 }
 
+TEST_CASE("every section's figures trace to session ids that findings.jsonl explains",
+          "[e2e][report]") {
+  Workspace ws;
+  REQUIRE(ws.audit("out").exit_code == 0);
+  json report = json::parse(read_file(ws.root / "out" / "report.json"));
+  // category/type -> sessions with such a finding, from the findings file.
+  std::map<std::string, std::set<std::string>> found;
+  for (const json& f : read_jsonl(ws.root / "out" / "findings.jsonl")) {
+    found[f["category"].get<std::string>() + "/" + f["type"].get<std::string>()].insert(
+        f["session_id"].get<std::string>());
+  }
+  auto check_samples = [&](const std::string& category, const json& samples) {
+    REQUIRE(samples.is_object());
+    CHECK_FALSE(samples.empty());
+    for (const auto& [type, sample] : samples.items()) {
+      const std::set<std::string>& sessions = found[category + "/" + type];
+      INFO(category << "/" << type);
+      CHECK(sample["conversations"].get<size_t>() == sessions.size());
+      // The first (at most 10) ids in byte order: exactly the findings file's first ones.
+      std::vector<std::string> expected(sessions.begin(), sessions.end());
+      expected.resize(std::min<size_t>(expected.size(), 10));
+      CHECK(sample["session_ids"].get<std::vector<std::string>>() == expected);
+    }
+  };
+  json incident_samples = json::object();
+  for (const auto& [type, counts] : report["security"]["by_type"].items()) {
+    incident_samples[type] = counts["sessions"];
+  }
+  check_samples("security", incident_samples);
+  check_samples("quality", report["quality"]["issue_sessions"]);
+  check_samples("business", report["business"]["outcome_sessions"]);
+  if (!report["operations"]["finding_sessions"].empty()) {
+    check_samples("operations", report["operations"]["finding_sessions"]);
+  }
+  // The histogram's buckets list as many conversations as they count.
+  for (size_t bucket = 0; bucket < 11; ++bucket) {
+    CHECK(report["quality"]["histogram_sessions"][bucket]["conversations"] ==
+          report["quality"]["histogram"][bucket]);
+  }
+  CHECK_FALSE(report["operations"]["slowest"].empty());
+}
+
 TEST_CASE("the same inputs and rules give a byte-identical report", "[e2e][determinism]") {
   Workspace ws;
   REQUIRE(ws.audit("a", "--threads 1").exit_code == 0);

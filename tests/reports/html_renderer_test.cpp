@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "reports/report_builder.h"
+#include "tests/reports/report_fixture.h"
+
 using convaudit::reports::html_escape;
 using convaudit::reports::render_html;
 using nlohmann::json;
@@ -117,4 +120,29 @@ TEST_CASE("report.html warns about demo keys and survives an empty report", "[re
   std::string empty = render_html(json::object());
   CHECK(empty.find("</html>") != std::string::npos);
   CHECK(render_html(json::array()).find("</html>") != std::string::npos);
+}
+
+TEST_CASE("report.html links incidents, quality, business and operations to session ids",
+          "[reports][html]") {
+  using convaudit::reports::build_report;
+  using convaudit::testing::sample_provenance;
+  using convaudit::testing::sample_summary;
+  std::string html = render_html(build_report(sample_summary(), sample_provenance()));
+  auto section = [&html](const char* id) {
+    size_t begin = html.find(std::string("<h2 id=\"") + id + "\"");
+    REQUIRE(begin != std::string::npos);
+    return html.substr(begin, html.find("<h2", begin + 1) - begin);
+  };
+  const std::string security = section("security");
+  CHECK(security.find("<code>sess-a</code> <code>sess-b</code> and 2 more") != std::string::npos);
+  const std::string quality = section("quality");
+  CHECK(quality.find("<code>sess-brief-3</code>") != std::string::npos);
+  CHECK(quality.find("<code>sess-unhelpful-2</code>") != std::string::npos);
+  CHECK(quality.find("<code>sess-low-2</code>") != std::string::npos);  // bucket 2 to <3
+  const std::string business = section("business");
+  CHECK(business.find("<code>sess-upsell-3</code>") != std::string::npos);
+  const std::string operations = section("operations");
+  CHECK(operations.find("<code>sess-err-3</code>") != std::string::npos);
+  CHECK(operations.find("<code>sess-slow-1</code>") != std::string::npos);
+  CHECK(operations.find("41000") != std::string::npos);
 }

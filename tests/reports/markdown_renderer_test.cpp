@@ -55,7 +55,8 @@ TEST_CASE("report.md states the period and the key figures", "[reports][markdown
   CHECK(has(row_of(md, "First message"), "2026-07-01T00:00:00Z"));
   CHECK(has(row_of(md, "high"), "| 4 |"));
   // Incidents by type and severity, with a total row.
-  CHECK(row_of(md, "prompt_injection") == "| prompt_injection | 6 | 5 | 1 | 0 | 4 | 2 | 0 | 0 |");
+  CHECK(row_of(md, "prompt_injection") ==
+        "| prompt_injection | 6 | 5 | 1 | 0 | 4 | 2 | 0 | 0 | `sess-a`, `sess-b` and 2 more |");
   CHECK(has(row_of(md, "**all**"), "| 11 | 8 | 3 |"));
   // Riskiest conversations by session id and rule ids, never text.
   CHECK(has(row_of(md, "`sess-risky-0001`"), "| 31 | high | 5 |"));
@@ -165,4 +166,19 @@ TEST_CASE("the terminal summary is a few lines with the headline figures", "[rep
   std::string quiet = render_summary_text(build_report(AuditSummary{}, Provenance{}));
   CHECK_FALSE(has(quiet, "rule errors"));
   CHECK(has(quiet, "findings:      0\n"));
+}
+
+TEST_CASE("report.md links quality, business and operations figures to session ids",
+          "[reports][markdown]") {
+  std::string md = render_markdown(build_report(sample_summary(), sample_provenance()));
+  CHECK(row_of(md, "too_brief") ==
+        "| too_brief | 5 | `sess-brief-1`, `sess-brief-2`, `sess-brief-3` |");
+  CHECK(has(row_of(md, "2 to <3"), "`sess-low-2`"));
+  CHECK(row_of(md, "upsell") ==
+        "| upsell | 3 | `sess-upsell-1`, `sess-upsell-2`, `sess-upsell-3` |");
+  CHECK(has(row_of(md, "`revenue_usd`"), "`sess-upsell-1` and 2 more"));
+  CHECK(row_of(md, "error replies") ==
+        "| error replies | 3 | `sess-err-1`, `sess-err-2`, `sess-err-3` |");
+  CHECK(row_of(md, "high_latency") == "| high_latency | 1 | `sess-slow-1` |");
+  CHECK(row_of(md, "`sess-slow-1`") == "| `sess-slow-1` | 41000 |");
 }

@@ -146,17 +146,20 @@ TEST_CASE("the report has every section and nothing else at the top", "[reports]
                               "total_findings", "findings_by_severity", "findings_by_category",
                               "highest_severity", "period"});
   CHECK(keys_of(report["security"]) == std::set<std::string>{"incidents", "by_type", "riskiest"});
-  CHECK(keys_of(report["quality"]) ==
-        std::set<std::string>{"scored_conversations", "histogram", "mean", "issues"});
-  CHECK(keys_of(report["business"]) == std::set<std::string>{"upsells", "upsell_revenue_usd",
-                                                             "churn_prevented", "churned",
-                                                             "revenue_at_risk_usd", "metrics"});
-  CHECK(keys_of(report["operations"]) ==
-        std::set<std::string>{"all", "by_model", "by_prompt_version", "by_channel"});
+  CHECK(keys_of(report["quality"]) == std::set<std::string>{"scored_conversations", "histogram",
+                                                            "histogram_sessions", "mean", "issues",
+                                                            "issue_sessions"});
+  CHECK(keys_of(report["business"]) ==
+        std::set<std::string>{"upsells", "upsell_revenue_usd", "churn_prevented", "churned",
+                              "revenue_at_risk_usd", "metrics", "outcome_sessions",
+                              "metric_sessions"});
+  CHECK(keys_of(report["operations"]) == std::set<std::string>{"all", "by_model",
+                                                               "by_prompt_version", "by_channel",
+                                                               "finding_sessions", "slowest"});
   CHECK(keys_of(report["operations"]["all"]) ==
         std::set<std::string>{"messages", "assistant_messages", "errors", "error_rate_percent",
                               "latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "tokens",
-                              "cost_usd"});
+                              "cost_usd", "error_sessions"});
   CHECK(keys_of(report["rules"]) == std::set<std::string>{"errors", "cost"});
   CHECK(keys_of(report["data_quality"]) ==
         std::set<std::string>{"records_read", "messages_accepted", "rejected", "rejects_by_reason",

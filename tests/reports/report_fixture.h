@@ -33,6 +33,7 @@ inline aggregate::AuditSummary sample_summary() {
   injection.blocked = 5;
   injection.unblocked = 1;
   injection.by_severity = {{"high", 4}, {"medium", 2}};
+  injection.sessions = {4, {"sess-a", "sess-b"}};  // 4 conversations, the first 2 listed
   s.incidents_by_type["prompt_injection"] = injection;
   aggregate::RiskyConversation risky;
   risky.session_id = "sess-risky-0001";
@@ -45,12 +46,17 @@ inline aggregate::AuditSummary sample_summary() {
   s.quality.histogram = {0, 0, 1, 0, 2, 3, 5, 9, 11, 6, 3};
   s.quality.mean_tenths = 74;
   s.quality.issues = {{"too_brief", 5}, {"unhelpful", 2}};
+  s.quality.issue_sessions["too_brief"] = {3, {"sess-brief-1", "sess-brief-2", "sess-brief-3"}};
+  s.quality.issue_sessions["unhelpful"] = {2, {"sess-unhelpful-1", "sess-unhelpful-2"}};
+  s.quality.histogram_sessions[2] = {1, {"sess-low-2"}};
   s.business.upsells = 3;
   s.business.upsell_revenue_micros = 149'970'000;  // 149.97
   s.business.churn_prevented = 2;
   s.business.churned = 1;
   s.business.revenue_at_risk_micros = 1'200'500'000;  // 1200.5
   s.business.metrics_micros = {{"revenue_usd", 149'970'000}, {"refund_usd", -19'990'000}};
+  s.business.outcome_sessions["upsell"] = {3, {"sess-upsell-1", "sess-upsell-2", "sess-upsell-3"}};
+  s.business.metric_sessions["revenue_usd"] = {3, {"sess-upsell-1"}};
   s.operations.messages = 317;
   s.operations.assistant_messages = 150;
   s.operations.errors = 4;
@@ -58,6 +64,9 @@ inline aggregate::AuditSummary sample_summary() {
   s.operations.latency_p95_ms = 2'950;
   s.operations.tokens = 88'123;
   s.operations.cost_micros = 4'321'000;  // 4.321
+  s.operations.error_sessions = {3, {"sess-err-1", "sess-err-2", "sess-err-3"}};
+  s.operations_finding_sessions["high_latency"] = {1, {"sess-slow-1"}};
+  s.slowest = {{"sess-slow-1", 41'000}, {"sess-err-2", 9'000}};
   aggregate::OperationsSlice model = s.operations;
   model.messages = 100;
   model.cost_micros = 1'000'001;

@@ -614,3 +614,87 @@ TEST_CASE("latency p99 is nearest-rank over every message", "[aggregate][operati
   CHECK(summary.operations.latency_p95_ms == 190);
   CHECK(summary.operations.latency_p99_ms == 198);
 }
+
+TEST_CASE("a session sample counts every conversation and lists the first ids in byte order",
+          "[aggregate][sessions]") {
+  convaudit::aggregate::SessionSample sample;
+  for (const char* id : {"m", "c", "x", "a", "q", "b", "z", "d", "k", "e", "f", "y", "0"}) {
+    sample.add(id);
+  }
+  CHECK(sample.conversations == 13);
+  CHECK(sample.session_ids ==
+        std::vector<std::string>{"0", "a", "b", "c", "d", "e", "f", "k", "m", "q"});
+}
+
+TEST_CASE("every section's figures trace to the session ids behind them", "[aggregate][sessions]") {
+  auto feed = [](Aggregator& aggregator, bool reverse) {
+    std::vector<int> order;
+    for (int i = 0; i < 14; ++i) {
+      order.push_back(reverse ? 13 - i : i);
+    }
+    for (int i : order) {
+      std::string id = "s" + std::to_string(100 + i);
+      ConversationResultBuilder result(id);
+      if (i % 2 == 0) {  // two findings of one type: the conversation counts once
+        result.finding("security", "jailbreak", Severity::kHigh);
+        result.finding("security", "jailbreak", Severity::kMedium);
+      }
+      if (i % 3 == 0) {
+        result.finding("quality", "too_brief", Severity::kLow);
+      }
+      if (i == 5) {
+        result.finding("business", "upsell", Severity::kInfo).metric("revenue_usd", 9.5);
+      }
+      if (i == 6) {
+        result.metric("revenue_usd", 0.0);  // zero: not behind the figure
+        result.finding("operations", "high_latency", Severity::kLow);
+      }
+      result.score("quality", i < 4 ? 2.5 : 8.0);
+      json meta = {{"latency_ms", 100 * i}, {"model", i < 7 ? "small" : "large"}};
+      if (i == 3 || i == 9) {
+        meta["error"] = true;
+      }
+      aggregator.add(ConversationBuilder(id).user("q").assistant("a", meta).assistant("b").build(),
+                     result.build());
+    }
+  };
+  Aggregator forward;
+  Aggregator backward;
+  feed(forward, false);
+  feed(backward, true);
+  AuditSummary s = forward.finish();
+  AuditSummary r = backward.finish();
+
+  const auto& jailbreak = s.incidents_by_type.at("jailbreak").sessions;
+  CHECK(jailbreak.conversations == 7);
+  CHECK(jailbreak.session_ids ==
+        std::vector<std::string>{"s100", "s102", "s104", "s106", "s108", "s110", "s112"});
+  CHECK(s.incidents_by_type.at("jailbreak").total == 14);
+  CHECK(s.quality.issue_sessions.at("too_brief").session_ids ==
+        std::vector<std::string>{"s100", "s103", "s106", "s109", "s112"});
+  CHECK(s.quality.histogram_sessions[2].session_ids ==
+        std::vector<std::string>{"s100", "s101", "s102", "s103"});
+  CHECK(s.quality.histogram_sessions[8].conversations == 10);
+  CHECK(s.quality.histogram_sessions[8].session_ids.size() == 10);
+  CHECK(s.business.outcome_sessions.at("upsell").session_ids == std::vector<std::string>{"s105"});
+  CHECK(s.business.metric_sessions.at("revenue_usd").session_ids ==
+        std::vector<std::string>{"s105"});
+  CHECK(s.operations_finding_sessions.at("high_latency").session_ids ==
+        std::vector<std::string>{"s106"});
+  CHECK(s.operations.error_sessions.session_ids == std::vector<std::string>{"s103", "s109"});
+  CHECK(s.by_model.at("small").error_sessions.session_ids == std::vector<std::string>{"s103"});
+  CHECK(s.by_model.at("large").error_sessions.session_ids == std::vector<std::string>{"s109"});
+  REQUIRE(s.slowest.size() == 10);
+  CHECK(s.slowest.front().session_id == "s113");
+  CHECK(s.slowest.front().latency_ms == 1300);
+  CHECK(s.slowest.back().session_id == "s104");
+
+  // The samples do not depend on the order conversations arrive in.
+  CHECK(r.incidents_by_type.at("jailbreak").sessions.session_ids == jailbreak.session_ids);
+  CHECK(r.quality.histogram_sessions[8].session_ids == s.quality.histogram_sessions[8].session_ids);
+  CHECK(r.operations.error_sessions.session_ids == s.operations.error_sessions.session_ids);
+  REQUIRE(r.slowest.size() == s.slowest.size());
+  for (size_t i = 0; i < s.slowest.size(); ++i) {
+    CHECK(r.slowest[i].session_id == s.slowest[i].session_id);
+  }
+}
