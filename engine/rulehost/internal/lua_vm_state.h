@@ -6,6 +6,7 @@
 // results (strings, regex matches, declarations) are written into members of VmState, which
 // outlives every call, and pushed from there; temporaries live in blocks that call no Lua API.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -77,6 +78,15 @@ struct VmState {
   std::vector<std::string> scratch_list;
   std::optional<match::Regex::Match> scratch_match;
   std::unordered_map<std::string, std::unique_ptr<match::Regex>> regex_cache;
+  // In front of regex_cache: the last pattern seen per slot, keyed by where Lua keeps the
+  // pattern string (a rule's pattern constant is one Lua string, so its address repeats call
+  // after call). A hit still compares the bytes, so a reused address cannot pick a wrong regex.
+  struct RegexSlot {
+    const char* data = nullptr;
+    const std::string* pattern = nullptr;  // the regex_cache key (node-stable)
+    const match::Regex* regex = nullptr;
+  };
+  std::array<RegexSlot, 128> regex_slots{};
 };
 
 inline VmState* vm_of(lua_State* lua) noexcept {

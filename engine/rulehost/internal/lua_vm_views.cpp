@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -256,23 +257,30 @@ int ctx_metric(lua_State* lua) noexcept {
 
 // The compiled pattern, cached per state; nullptr with the reason in vm->scratch. No Lua calls.
 const match::Regex* cached_regex(VmState* vm, std::string_view pattern) noexcept {
+  const auto address = reinterpret_cast<std::uintptr_t>(pattern.data());
+  VmState::RegexSlot& slot = vm->regex_slots[(address >> 4) % vm->regex_slots.size()];
+  if (slot.data == pattern.data() && slot.pattern != nullptr && *slot.pattern == pattern) {
+    return slot.regex;
+  }
   vm->scratch.assign(pattern);
-  if (auto it = vm->regex_cache.find(vm->scratch); it != vm->regex_cache.end()) {
-    return it->second.get();
+  auto it = vm->regex_cache.find(vm->scratch);
+  if (it == vm->regex_cache.end()) {
+    auto compiled = match::Regex::compile(pattern);
+    if (!compiled) {
+      vm->scratch.assign("re: bad pattern '").append(pattern).append("': ");
+      vm->scratch.append(compiled.error().message);
+      return nullptr;
+    }
+    if (vm->regex_cache.size() >= kMaxCachedPatterns) {
+      vm->regex_cache.clear();
+      vm->regex_slots.fill({});
+    }
+    it = vm->regex_cache
+             .emplace(std::string(pattern), std::make_unique<match::Regex>(std::move(*compiled)))
+             .first;
   }
-  auto compiled = match::Regex::compile(pattern);
-  if (!compiled) {
-    vm->scratch.assign("re: bad pattern '").append(pattern).append("': ");
-    vm->scratch.append(compiled.error().message);
-    return nullptr;
-  }
-  if (vm->regex_cache.size() >= kMaxCachedPatterns) {
-    vm->regex_cache.clear();
-  }
-  auto owned = std::make_unique<match::Regex>(std::move(*compiled));
-  const match::Regex* regex = owned.get();
-  vm->regex_cache.emplace(std::string(pattern), std::move(owned));
-  return regex;
+  slot = {pattern.data(), &it->first, it->second.get()};
+  return it->second.get();
 }
 
 struct ReArgs {
@@ -374,6 +382,11 @@ int re_gsub(lua_State* lua) noexcept {
   if (per_match > 0 && args.text.size() + (args.text.size() + 1) * per_match > budget &&
       args.text.size() + count_matches(vm, *args.regex, args.text) * per_match > budget) {
     return luaL_error(lua, "re.gsub: the result would exceed the memory budget");
+  }
+  if (!args.regex->search(args.text)) {
+    lua_pushvalue(lua, 1);  // nothing to replace: the subject itself, without a copy
+    lua_pushinteger(lua, 0);
+    return 2;
   }
   size_t replaced = 0;
   {

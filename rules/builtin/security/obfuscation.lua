@@ -121,7 +121,13 @@ local LOOKALIKE = {
 }
 local INVISIBLE = [=[[\x{200B}-\x{200D}\x{2060}-\x{2064}\x{FEFF}\x{00AD}\x{180E}\x{E0000}-\x{E007F}]]=]
 
+-- Every look-alike and invisible character above is outside ASCII: plain ASCII text has none.
+local NON_ASCII = [=[[^\x00-\x7F]]=]
+
 local function unlookalike(text)
+  if not re.test(text, NON_ASCII) then
+    return text
+  end
   text = re.gsub(text, INVISIBLE, "")
   for _, pair in ipairs(LOOKALIKE) do
     text = re.gsub(text, pair[1], pair[2])

@@ -148,6 +148,39 @@ rule { id = "test.re", version = "1", category = "quality", kind = "metric",
   CHECK(failures[0].message.find("(") != std::string::npos);
 }
 
+TEST_CASE("patterns built at run time each get their own regex, past the cache size",
+          "[rulehost][runner]") {
+  // Thousands of short-lived pattern strings of one length: Lua frees and reuses their memory,
+  // so a pattern cache keyed by address must still compare the bytes; and more distinct
+  // patterns than the cache holds must keep giving right answers after it is emptied.
+  auto runner = runner_for({rule_file("p.lua", R"lua(
+rule { id = "test.patterns", version = "1", category = "quality", kind = "metric",
+  description = "dynamic patterns",
+  on_message = function(msg, ctx)
+    local wrong = 0
+    for i = 1, 3000 do
+      local digit = tostring(i % 10)
+      if re.test("x" .. digit, "^x" .. digit .. "$") ~= true then wrong = wrong + 1 end
+      if re.test("x" .. digit, "^x" .. tostring((i + 1) % 10) .. "$") ~= false then
+        wrong = wrong + 1
+      end
+      local exact = "^n" .. i .. "$"
+      if not re.test("n" .. i, exact) or re.test("n" .. (i + 1), exact) then wrong = wrong + 1 end
+      local text, n = re.gsub("n" .. i, exact, "hit")
+      if text ~= "hit" or n ~= 1 then wrong = wrong + 1 end
+      local same, none = re.gsub("m" .. i, exact, "hit")
+      if same ~= "m" .. i or none ~= 0 then wrong = wrong + 1 end
+    end
+    ctx:metric("wrong", wrong)
+  end,
+})lua")});
+  testing::TestRedactor redact;
+  const ConversationResult result =
+      runner->run(redact(ConversationBuilder("s7").user("go").build()));
+  CHECK(describe(result) == std::vector<std::string>{"test.patterns:metric:wrong=0.000000"});
+  CHECK(runner->errors().failures().empty());
+}
+
 TEST_CASE("a failed call records nothing, the next call does", "[rulehost][runner]") {
   auto runner = runner_for({rule_file("f.lua", R"(
 rule { id = "test.half", version = "1", category = "quality", severity = "low",
