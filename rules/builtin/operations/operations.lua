@@ -1,9 +1,17 @@
--- Operations: usage metrics (tokens, cost), error replies, slow replies, and the risk that a
--- conversation escalates to a human, a complaint or a chargeback.
+-- Operations: usage metrics (tokens, cost), token and cost outliers, error replies, slow replies,
+-- and the risk that a conversation escalates to a human, a complaint or a chargeback.
 --
 -- Metadata read (the same keys the report's operations section uses):
 --   tokens, or usage.total_tokens, or usage.prompt_tokens + usage.completion_tokens
 --   cost_usd, latency_ms, error (truthy) or status = "error"
+
+-- A message is a token or cost outlier when it is far above normal: at or over the absolute
+-- threshold, or more than OUTLIER_FACTOR times the conversation's median over at least
+-- OUTLIER_MIN_MESSAGES messages that carry the figure.
+local TOKEN_OUTLIER = 8000
+local COST_OUTLIER_USD = 0.50
+local OUTLIER_FACTOR = 5
+local OUTLIER_MIN_MESSAGES = 4
 
 local function any_of(patterns)
   return "(?i)(?:" .. table.concat(patterns, ")|(?:") .. ")"
@@ -44,6 +52,21 @@ local function is_error(metadata)
     return metadata.status == "error"
   end
   return true
+end
+
+-- true, "true", "yes", 1, "1" (exporters differ).
+local function truthy(value)
+  if value == true then
+    return true
+  end
+  if type(value) == "number" then
+    return value ~= 0
+  end
+  if type(value) == "string" then
+    local v = string.lower(value)
+    return v == "true" or v == "yes" or v == "1"
+  end
+  return false
 end
 
 local ERROR_TEXT = any_of({
@@ -87,6 +110,109 @@ rule {
     if cost then
       ctx:metric("cost_usd", cost)
     end
+  end,
+}
+
+-- ---- token and cost outliers ----------------------------------------------------------------
+
+local function median(values)
+  local sorted = {}
+  for i, v in ipairs(values) do
+    sorted[i] = v
+  end
+  table.sort(sorted)
+  local n = #sorted
+  if n % 2 == 1 then
+    return sorted[(n + 1) // 2]
+  end
+  return (sorted[n // 2] + sorted[n // 2 + 1]) / 2
+end
+
+-- Findings of `kind` for every message whose figure (from `value_of(metadata)`) is an outlier:
+-- medium at or above `absolute`, low when only relative (> OUTLIER_FACTOR x median).
+local function outliers(conv, ctx, kind, value_of, absolute)
+  local values, at = {}, {}
+  for _, msg in ipairs(conv.messages) do
+    local v = value_of(msg.metadata)
+    if v then
+      values[#values + 1] = v
+      at[#at + 1] = msg.index
+    end
+  end
+  local typical = #values >= OUTLIER_MIN_MESSAGES and median(values) or nil
+  for i, v in ipairs(values) do
+    if v >= absolute then
+      ctx:finding{ type = kind, severity = "medium", message_index = at[i] }
+    elseif typical and typical > 0 and v > OUTLIER_FACTOR * typical then
+      ctx:finding{ type = kind, severity = "low", message_index = at[i] }
+    end
+  end
+end
+
+local function cost_of(metadata)
+  return number_of(metadata.cost_usd)
+end
+
+rule {
+  id = "operations.token_outlier",
+  version = "1.0.0",
+  category = "operations",
+  severity = "low",
+  description = "One message uses far more tokens than normal: at least 8000 (medium), or more than 5x the conversation's median over 4+ messages with a token count (low)",
+  tags = { "operations", "cost" },
+  examples = {
+    { role = "assistant", text = "Here is the full export.", metadata = { tokens = 12000 }, expect = true },
+    { role = "assistant", text = "Here is the full export.", metadata = { usage = { prompt_tokens = 7000, completion_tokens = 1500 } }, expect = true },
+    { conversation = {
+        { role = "user", text = "Hi", metadata = { tokens = 100 } },
+        { role = "assistant", text = "Hello! How can I help?", metadata = { tokens = 120 } },
+        { role = "user", text = "Summarise my contract", metadata = { tokens = 110 } },
+        { role = "assistant", text = "Here is a very long summary ...", metadata = { tokens = 2400 } },
+      }, expect = true },
+    { conversation = {
+        { role = "user", text = "Hi", metadata = { tokens = 100 } },
+        { role = "assistant", text = "Hello! How can I help?", metadata = { tokens = 120 } },
+        { role = "user", text = "Summarise my contract", metadata = { tokens = 110 } },
+        { role = "assistant", text = "Here is the summary ...", metadata = { tokens = 450 } },
+      }, expect = false },
+    -- too few messages to know what normal is
+    { conversation = {
+        { role = "user", text = "Summarise my contract", metadata = { tokens = 100 } },
+        { role = "assistant", text = "Here is a long summary ...", metadata = { tokens = 2400 } },
+      }, expect = false },
+    { role = "assistant", text = "Here you go.", expect = false },
+  },
+  on_conversation = function(conv, ctx)
+    outliers(conv, ctx, "token_outlier", tokens_of, TOKEN_OUTLIER)
+  end,
+}
+
+rule {
+  id = "operations.cost_outlier",
+  version = "1.0.0",
+  category = "operations",
+  severity = "low",
+  description = "One message costs far more than normal: at least $0.50 (medium), or more than 5x the conversation's median over 4+ priced messages (low)",
+  tags = { "operations", "cost" },
+  examples = {
+    { role = "assistant", text = "Here is the full export.", metadata = { cost_usd = 0.75 }, expect = true },
+    { role = "assistant", text = "Here is the full export.", metadata = { cost_usd = "0.5" }, expect = true },
+    { conversation = {
+        { role = "assistant", text = "Hello!", metadata = { cost_usd = 0.002 } },
+        { role = "assistant", text = "Your order shipped.", metadata = { cost_usd = 0.003 } },
+        { role = "assistant", text = "Anything else?", metadata = { cost_usd = 0.002 } },
+        { role = "assistant", text = "Here is the long report ...", metadata = { cost_usd = 0.04 } },
+      }, expect = true },
+    { conversation = {
+        { role = "assistant", text = "Hello!", metadata = { cost_usd = 0.002 } },
+        { role = "assistant", text = "Your order shipped.", metadata = { cost_usd = 0.003 } },
+        { role = "assistant", text = "Anything else?", metadata = { cost_usd = 0.002 } },
+        { role = "assistant", text = "Here is the report ...", metadata = { cost_usd = 0.009 } },
+      }, expect = false },
+    { role = "assistant", text = "Here you go.", metadata = { cost_usd = 0.0062 }, expect = false },
+  },
+  on_conversation = function(conv, ctx)
+    outliers(conv, ctx, "cost_outlier", cost_of, COST_OUTLIER_USD)
   end,
 }
 
@@ -152,6 +278,32 @@ local ANGER = any_of({
   [[\bi\s+(already|just)\s+(told|said|asked|explained)\b]],
   [[\b(third|fourth|fifth|\d+(st|nd|rd|th))\s+time\b]],
   [[!{2,}|\?!|!\?]],
+  -- de
+  [[\b(unverschämt|frechheit|unmöglich|lächerlich|nutzlos|katastrophe|katastrophal|inakzeptabel|wütend|stinksauer|betrug|abzocke|reicht\s+mir)\b]],
+  -- fr
+  [[\b(inadmissible|inacceptable|scandaleux|scandaleuse|honteux|honteuse|furieux|furieuse|ridicule|arnaque|en\s+colère|ras\s+le\s+bol|j['’]en\s+ai\s+marre)\b]],
+  -- es
+  [[\b(inaceptable|ridículo|ridícula|vergonzoso|vergonzosa|indignante|furioso|furiosa|estafa|harto|harta|pésimo|pésima|una\s+vergüenza)\b]],
+  -- nl
+  [[\b(belachelijk|onacceptabel|waardeloos|schandalig|woedend|boos|oplichting|oplichters|ik\s+ben\s+het\s+zat)\b]],
+})
+-- Milder negative sentiment: disappointment and wasted time, EN/DE/FR/ES/NL.
+local NEGATIVE = any_of({
+  [[\b(not|never)\s+(happy|satisfied|impressed)\b|\bunhappy\b|\bdissatisfied\b]],
+  [[\b(disappointed|disappointing|let\s+down|frustrat(ed|ing))\b]],
+  [[\bwast(e|ed|ing)\s+(of\s+)?(my\s+|our\s+)?(time|money)\b]],
+  [[\b(enttäuscht|enttäuschend|unzufrieden|zeitverschwendung|nicht\s+zufrieden)\b]],
+  [[\b(déçu|déçue|déçus|décevant|mécontent|mécontente|pas\s+content|pas\s+satisfait|perte\s+de\s+temps)\b]],
+  [[\b(decepcionado|decepcionada|decepcionante|insatisfecho|insatisfecha|no\s+estoy\s+content[oa]|pérdida\s+de\s+tiempo)\b]],
+  [[\b(teleurgesteld|teleurstellend|ontevreden|niet\s+tevreden|zonde\s+van\s+(mijn\s+)?tijd|tijdverspilling)\b]],
+})
+-- The assistant hands the conversation to a person.
+local HANDOFF = any_of({
+  [[\b(transferr?(ing|ed)?|connect(ing|ed)?|hand(ing|ed)?\s+(you\s+|this\s+|it\s+)?over|pass(ing|ed)?\s+(you\s+|this\s+)?(on|over)|escalat(e|ing|ed))\b.{0,40}\b(a|an|our|the|my)\s+(human|live|real|support|customer\s+service)?\s*(agent|colleague|representative|specialist|supervisor|manager|team\s+member|person|human)\b]],
+  [[\b(a|an|our)\s+(human|live)\s+(agent|colleague|representative)\s+(will|is\s+going\s+to)\s+(join|take\s+over|be\s+with\s+you|contact\s+you|get\s+back)\b]],
+  [[\b(leite|verbinde|übergebe)\s+(sie|dich)\b.{0,40}\b(mitarbeiter|mitarbeiterin|kollegen|kollegin|menschen)\b]],
+  [[\bje\s+vous\s+(transfère|mets\s+en\s+relation|passe)\b.{0,40}\b(conseiller|conseillère|agent|collègue|humain)\b]],
+  [[\b(le|te)\s+(transfiero|paso|comunico)\b.{0,40}\b(agente|asesor|asesora|compañero|compañera|humano)\b]],
 })
 local TOKEN = [[<[A-Z]+_[0-9a-f]+>]] -- PII pseudonyms are upper case but not shouting
 local SHOUTING = [[\b[A-Z]{4,}\b.*\b[A-Z]{4,}\b.*\b[A-Z]{4,}\b]]
@@ -160,6 +312,9 @@ local ESCALATION_WEIGHTS = {
   { key = "wants_human", points = 3, label = "asked for a human" },
   { key = "threat", points = 3, label = "threat (legal, regulator, chargeback, complaint, cancel)" },
   { key = "anger", points = 2, label = "anger or frustration" },
+  { key = "negative", points = 1, label = "negative sentiment (disappointed, not happy, waste of time)" },
+  { key = "handoff", points = 2, label = "handed off to a human" },
+  { key = "slow", points = 1, label = "slow responses (over 10 s)" },
   { key = "shouting", points = 1, label = "shouting" },
   { key = "repeated", points = 1, label = "user repeated a message" },
   { key = "errors", points = 1, label = "error replies" },
@@ -171,7 +326,7 @@ rule {
   version = "1.0.0",
   kind = "scorer",
   category = "operations",
-  description = "Escalation risk 0-10 per conversation: requests for a human, threats (legal, regulator, chargeback, complaint, cancellation), anger, shouting, repeated messages, error replies, length",
+  description = "Escalation risk 0-10 per conversation: requests for a human, threats (legal, regulator, chargeback, complaint, cancellation), anger and negative sentiment (EN/DE/FR/ES/NL), handoffs to a human, slow responses, shouting, repeated messages, error replies, length",
   tags = { "operations", "escalation" },
   examples = {
     { conversation = {
@@ -182,6 +337,33 @@ rule {
     { conversation = {
         { role = "user", text = "Where is my order?" },
         { role = "assistant", text = "It ships tomorrow." },
+      }, expect = true },
+    -- slow responses
+    { conversation = {
+        { role = "user", text = "Where is my order?" },
+        { role = "assistant", text = "It ships tomorrow.", metadata = { latency_ms = 18000 } },
+      }, expect = true },
+    -- handoff, by text and by metadata
+    { conversation = {
+        { role = "user", text = "My router keeps dropping the connection." },
+        { role = "assistant", text = "I'm transferring you to a human agent who can check the line." },
+      }, expect = true },
+    { conversation = {
+        { role = "user", text = "My router keeps dropping the connection." },
+        { role = "assistant", text = "One moment please.", metadata = { handoff = true } },
+      }, expect = true },
+    -- negative sentiment in other languages
+    { conversation = {
+        { role = "user", text = "Das ist eine Frechheit, ich bin wirklich enttäuscht." },
+        { role = "assistant", text = "Das tut mir leid." },
+      }, expect = true },
+    { conversation = {
+        { role = "user", text = "Dit is belachelijk, wat een tijdverspilling." },
+        { role = "assistant", text = "Excuses daarvoor." },
+      }, expect = true },
+    { conversation = {
+        { role = "user", text = "Honestly I'm not happy, this was a waste of time." },
+        { role = "assistant", text = "I'm sorry to hear that." },
       }, expect = true },
     { role = "system", text = "You are a helpful assistant.", expect = false },
   },
@@ -196,15 +378,25 @@ rule {
         signals.wants_human = signals.wants_human or re.test(text, WANTS_HUMAN)
         signals.threat = signals.threat or re.test(text, THREAT)
         signals.anger = signals.anger or re.test(text, ANGER)
+        signals.negative = signals.negative or re.test(text, NEGATIVE)
         signals.shouting = signals.shouting or re.test(re.gsub(text, TOKEN, ""), SHOUTING)
         local key = string.lower(text)
         if #key > 3 and seen[key] then
           signals.repeated = true
         end
         seen[key] = true
-      elseif is_error(msg.metadata) then
-        signals.errors = true
+      else
+        if is_error(msg.metadata) then
+          signals.errors = true
+        end
+        if msg.role == "assistant" then
+          local latency = number_of(msg.metadata.latency_ms)
+          signals.slow = signals.slow or (latency ~= nil and latency >= SLOW_MS)
+          signals.handoff = signals.handoff or re.test(msg.text, HANDOFF)
+        end
       end
+      signals.handoff = signals.handoff or truthy(msg.metadata.handoff) or
+          truthy(msg.metadata.escalated)
     end
     if users == 0 then
       return
