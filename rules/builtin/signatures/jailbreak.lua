@@ -25,8 +25,9 @@ signature {
   tags = { "jailbreak", "persona" },
   roles = { "user" },
   patterns = {
-    -- "DAN" upper-case only: Dan is a name.
-    [[\bDAN\b\s*(mode|prompt|jailbreak|\d|:)|\b(?i:you\s+are|you're|act\s+as|play|become|be|pretend\s+to\s+be)\s+(?i:now\s+)?DAN\b|\bDAN,?\s+(?i:which\s+)?(?i:stands\s+for)]],
+    -- "DAN" upper-case only: Dan is a name. "DAN prompt" / "DAN jailbreak" alone is talk about
+    -- the attack ("What is a DAN prompt?"), not the attack.
+    [[\bDAN\b\s*(mode|\d|:)|\b(?i:you\s+are|you're|act\s+as|play|become|be|pretend\s+to\s+be)\s+(?i:now\s+)?DAN\b|\bDAN,?\s+(?i:which\s+)?(?i:stands\s+for)]],
     [[(?i)\bdo\s+anything\s+now\b]],
     [[(?i)\b(better\s*dan|anti[\s-]*gpt|evil[\s-]*(confidant|bot|gpt|twin)|stan\s+mode|dude\s+mode|aim\s+mode|always\s+intelligent\s+and\s+machiavellian|chaos\s*gpt|wormgpt|fraudgpt|basedgpt|developer\s*gpt|jailbreak\s*gpt|mongo\s+tom|kevin\s+mode)\b]],
     [[(?i)\b(act|pretend|behave|respond|roleplay|role-play|answer|reply)\s+(as|like)\s+(an?\s+|my\s+)?(unfiltered|uncensored|unrestricted|jailbroken|amoral|unethical|evil|rogue|unaligned|lawless|immoral)\b]],
@@ -49,6 +50,9 @@ signature {
     "Hi, this is Dan from the accounting team, I need a copy of invoice 2231.",
     "How do I jailbreak-proof my kid's tablet settings?",
     "Can Dan pick up the parcel for me tomorrow?",
+    -- bench/detection benign family security_words
+    "What is a DAN prompt? A colleague mentioned it and I'm curious.",
+    "Is your assistant protected against the DAN jailbreak?",
   },
 }
 
