@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "engine/core/check.h"
 #include "engine/match/pattern_set.h"
 
 #include "redaction/internal/validators.h"
@@ -182,17 +183,55 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// The `width` bytes before `pos`, lower-cased: where context words are looked for.
-std::string window_before(std::string_view text, size_t pos, size_t width) {
-  const size_t from = pos > width ? pos - width : 0;
-  return lower(text.substr(from, pos - from));
+// The `width` (<= 32) bytes before `pos`, lower-cased: where context words are looked for. On the
+// stack: the phone and card checks ask for several windows per candidate.
+class LowerWindow {
+ public:
+  LowerWindow(std::string_view text, size_t pos, size_t width) {
+    const size_t from = pos > width ? pos - width : 0;
+    size_ = std::min(pos - from, sizeof(bytes_));
+    for (size_t i = 0; i < size_; ++i) {
+      bytes_[i] =
+          static_cast<char>(std::tolower(static_cast<unsigned char>(text[pos - size_ + i])));
+    }
+  }
+  std::string_view view() const { return {bytes_, size_}; }
+
+ private:
+  char bytes_[32];
+  size_t size_ = 0;
+};
+
+LowerWindow window_before(std::string_view text, size_t pos, size_t width) {
+  return LowerWindow(text, pos, width);
 }
 
 template <class Words>
-bool contains_any(const std::string& haystack, const Words& words) {
-  return std::any_of(std::begin(words), std::end(words),
-                     [&](std::string_view w) { return haystack.find(w) != std::string::npos; });
+bool contains_any(const LowerWindow& window, const Words& words) {
+  const std::string_view haystack = window.view();
+  return std::any_of(std::begin(words), std::end(words), [&](std::string_view w) {
+    return haystack.find(w) != std::string_view::npos;
+  });
 }
+
+// Digit-group lengths of a phone or card window (at most 7 groups; no allocation).
+class GroupLengths {
+ public:
+  void push_back(size_t length) {
+    CONVAUDIT_CHECK(size_ < kMax);
+    lengths_[size_++] = length;
+  }
+  size_t size() const { return size_; }
+  size_t operator[](size_t i) const { return lengths_[i]; }
+  size_t back() const { return lengths_[size_ - 1]; }
+  const size_t* begin() const { return lengths_; }
+  const size_t* end() const { return lengths_ + size_; }
+
+ private:
+  static constexpr size_t kMax = 8;
+  size_t lengths_[kMax] = {};
+  size_t size_ = 0;
+};
 
 // A number glued to more digits by a separator ("1234-5678-...", "1.2.3.4.5") is part of
 // something longer, not a value on its own. Digits that end a word ("mc2 4111...") do not count.
@@ -275,7 +314,7 @@ bool international_length_ok(const std::string& digits) {
   return digits.size() >= 8 && digits.size() <= 15;
 }
 
-bool lengths_are(const std::vector<size_t>& lengths, std::initializer_list<size_t> want) {
+bool lengths_are(const GroupLengths& lengths, std::initializer_list<size_t> want) {
   return std::equal(lengths.begin(), lengths.end(), want.begin(), want.end());
 }
 
@@ -292,7 +331,7 @@ int phone_score(std::string_view text, const std::vector<DigitGroup>& groups, si
     return 0;
   }
   std::string digits;
-  std::vector<size_t> lengths;
+  GroupLengths lengths;
   for (size_t i = first; i <= last; ++i) {
     // "+33 (0)1 ...": the bracketed trunk 0 is not dialled from abroad.
     if (intl && i > first && groups[i].end - groups[i].begin == 1 && text[groups[i].begin] == '0' &&
@@ -329,8 +368,7 @@ int phone_score(std::string_view text, const std::vector<DigitGroup>& groups, si
       std::all_of(lengths.begin(), lengths.end(), [](size_t l) { return l <= 3; })) {
     return 0;
   }
-  const std::string before = window_before(text, groups[first].begin, 28);
-  const bool positive = contains_any(before, kPhoneWords);
+  const bool positive = contains_any(window_before(text, groups[first].begin, 28), kPhoneWords);
   const bool negative = contains_any(window_before(text, groups[first].begin, 16), kNotPhoneWords);
   if (negative && !positive) {
     return 0;
@@ -562,7 +600,7 @@ void find_cards(std::string_view text, size_t begin, size_t end, size_t order,
   }
   for (size_t first = 0; first < n; ++first) {
     for (size_t last = std::min(n - 1, first + 5) + 1; last-- > first;) {
-      std::vector<size_t> lengths;
+      GroupLengths lengths;
       for (size_t k = first; k <= last; ++k) {
         lengths.push_back(groups[k].end - groups[k].begin);
       }
