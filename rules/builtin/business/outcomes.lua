@@ -104,9 +104,20 @@ local function outcomes(conv)
   return text_outcomes(conv)
 end
 
+-- The detectors of this file all read the same outcome list: computed once per conversation
+-- (a new conversation gets a new view table; holding the old one keeps its identity unique).
+local memo_conv, memo_outcomes = nil, nil
+local function outcomes_of(conv)
+  if conv ~= memo_conv then
+    memo_outcomes = outcomes(conv)
+    memo_conv = conv
+  end
+  return memo_outcomes
+end
+
 local function detect(kind)
   return function(conv, ctx)
-    for _, outcome in ipairs(outcomes(conv)) do
+    for _, outcome in ipairs(outcomes_of(conv)) do
       if outcome.type == kind then
         ctx:finding{ type = kind, message_index = outcome.index }
       end

@@ -241,8 +241,20 @@ local function quality_issues(conv)
   return issues
 end
 
+-- Every rule of this file reads the same issue list of a conversation: it is computed once, by
+-- whichever rule runs first, and reused while the conversation view is the same table (a new
+-- conversation gets a new view; holding the old one keeps its identity from being reused).
+local memo_conv, memo_issues = nil, nil
+local function issues_of(conv)
+  if conv ~= memo_conv then
+    memo_issues = quality_issues(conv)
+    memo_conv = conv
+  end
+  return memo_issues
+end
+
 local function each_issue(conv, kind, fn)
-  for _, issue in ipairs(quality_issues(conv)) do
+  for _, issue in ipairs(issues_of(conv)) do
     if issue.kind == kind then
       fn(issue)
     end
@@ -497,7 +509,7 @@ rule {
     local function add(kind)
       counts[kind] = (counts[kind] or 0) + 1
     end
-    for _, issue in ipairs(quality_issues(conv)) do
+    for _, issue in ipairs(issues_of(conv)) do
       add(issue.kind)
     end
     for _, msg in ipairs(conv.messages) do
