@@ -54,7 +54,8 @@ signature {
   tags = { "data_harvesting", "exfiltration" },
   patterns = {
     [[(?i)\b(list|show|give|send|export|dump|download|copy|extract|access|view|see|share|print|output|leak)\b[^.?!\n]{0,30}\b(entire|whole|full|complete|all\s+of\s+the)\s+(customer|user|client|member|subscriber|employee|patient|contact|account|crm)\s+(database|db|list|table|records|data|base|file|directory|export)\b]],
-    [[(?i)\bselect\s+(\*|[\w,\s]{1,60})\s+from\s+(users|customers|accounts|clients|members|orders|payments|credentials|passwords|employees)\b]],
+    -- not inside a string literal: cur.execute("SELECT * FROM users WHERE email = %s") is code
+    [[(?i)(^|[^"'`\w])select\s+(\*|[\w,\s]{1,60})\s+from\s+(users|customers|accounts|clients|members|orders|payments|credentials|passwords|employees)\b]],
     [[(?i)\b(dump|export|leak|extract|exfiltrate)\s+(the\s+)?(users?|customers?|accounts?|credentials?|passwords?|auth|crm)\s+(table|database|db|collection)\b]],
     [[(?i)\b(all|every|each)\s+(users?'?|customers?'?|employees?'?|accounts?')\s+(passwords?|password\s+hashes|credentials|api\s+keys|tokens|ssns?|credit\s+cards?|card\s+numbers)\b]],
     [[(?i)\b(passwords?|password\s+hashes|credentials|api\s+keys|access\s+tokens|ssns?|card\s+numbers)\s+(of|for)\s+(all|every|each)\s+(the\s+)?(users?|customers?|employees?|accounts?|admins?)\b]],
@@ -73,6 +74,8 @@ signature {
     "Can I export my invoices as CSV?",
     "How do I select a delivery slot?",
     "Does the full customer database sync with Salesforce? We're evaluating your CRM.",
+    -- bench/detection benign family code
+    "How do I write this safely?\n```python\ncur.execute(\"SELECT * FROM users WHERE email = %s\", (email,))\n```",
   },
 }
 

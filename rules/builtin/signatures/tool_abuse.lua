@@ -18,7 +18,7 @@ signature {
   references = REFS,
   tags = { "tool_abuse", "command_injection" },
   patterns = {
-    [[(?i)(^|[;&|`]|\$\(|\b(run|execute|exec)\b[^.\n]{0,20})\s*rm\s+-(rf|fr|r\s+-f)\s+(/|~|\*|\$HOME)]],
+    [[(?i)(^|[;&|`]|\$\(|\b(run|execute|exec)\b[^.\n]{0,20})\s*rm\s+-(rf|fr|r\s+-f)\s+(/(bin|boot|etc|home|lib|opt|root|srv|usr|var)?/?(\s|$|\*|--|;|&|\|)|~/?(\s|$|\*|;|&)|\*|\$HOME)]],
     [[(?i)\b(curl|wget)\s+(-[a-zA-Z]+\s+)*\S+\s*(\|\s*(sudo\s+)?(ba|z)?sh\b|-O-?\s*\|\s*(ba|z)?sh\b)]],
     [[(?i)\b(bash\s+-i\s*>&\s*/dev/tcp/|nc(at)?\s+(-[a-z]+\s+)*-e\s+/bin/(ba)?sh|/bin/(ba)?sh\s+-i\s*[<>]|mkfifo\s+/tmp/\S+\s*;?\s*(cat|nc))]],
     [[(?i)(\bcat\s+|<\s*)/etc/(shadow|passwd|sudoers)\b|\bcat\s+~?/?\.ssh/id_(rsa|ed25519)\b]],
@@ -34,6 +34,8 @@ signature {
   },
   negatives = {
     "How do I delete a folder on Linux safely?",
+    -- bench/detection benign family code
+    "Our cleanup job runs `rm -rf /tmp/export-*` every night, can that delete anything else?",
     "The installer says to run curl to download the package, is that normal?",
     "My password file got corrupted, can you help me reset my account password?",
     "Our deployment guide uses subprocess to start the worker, where is it documented?",
@@ -82,7 +84,9 @@ signature {
   tags = { "tool_abuse", "xss" },
   roles = { "user" },
   patterns = {
-    [[(?i)<\s*script\b[^>]*>]],
+    -- a script tag with inline code or a script from another host; a local
+    -- <script src="/static/app.js"></script> in a pasted template is web development
+    [[(?i)<\s*script\b[^>]*>\s*[^<\s]|<\s*script\b[^>]*\bsrc\s*=\s*["']?(https?:|data:)?//]],
     [[(?i)\bjavascript\s*:\s*[a-z_$][\w$.]*\s*\(]],
     [[(?i)<\s*(img|svg|iframe|body|video|audio|details)\b[^>]{0,80}\bon(error|load|toggle|mouseover|focus)\s*=]],
     [[(?i)\bdocument\.(cookie|location)\b[^;\n]{0,40}(=|\+|fetch|new\s+Image)]],
@@ -97,5 +101,7 @@ signature {
     "The script on your checkout page throws an error in Safari",
     "I wrote a JavaScript function to export my invoices, can you check it?",
     "The image on the product page fails to load",
+    -- bench/detection benign family code
+    "Why does my template show the raw tag?\n```html\n<script src=\"/static/app.js\"></script>\n```",
   },
 }
