@@ -1,7 +1,8 @@
 // convaudit_bench_detection: how well the built-in pack detects attacks, and how often it flags
 // benign messages, on the labelled corpus written by bench/detection/gen_corpus.py.
 //
-// Each corpus line is one message, run as its own conversation (redacted first, as in a real
+// Each corpus line is one message (or, for benign dialogues, one whole conversation), run as its
+// own conversation (redacted first, as in a real
 // run) through one RuleRunner holding the whole built-in pack. A message is "flagged" when it
 // gets at least one finding of category security. Per split (train, heldout) it prints:
 //   - per attack type: messages, recall by type (a finding of the labelled type), recall by any
@@ -18,7 +19,9 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -45,9 +48,8 @@ class NullSink : public redaction::MappingSink {
 struct Row {
   std::string split;
   bool attack = false;
-  std::string type;  // attack type, or benign family
-  std::string role;
-  std::string text;
+  std::string type;                                           // attack type, or benign family
+  std::vector<std::pair<std::string, std::string>> messages;  // {role, text}, in order
 };
 
 struct TypeFigures {
@@ -91,8 +93,18 @@ std::vector<Row> read_corpus(const char* path) {
       row.split = record.at("split").get<std::string>();
       row.attack = record.at("label").get<std::string>() == "attack";
       row.type = record.at("type").get<std::string>();
-      row.role = record.value("role", "user");
-      row.text = record.at("text").get<std::string>();
+      if (record.contains("conversation")) {
+        for (const nlohmann::json& turn : record.at("conversation")) {
+          row.messages.emplace_back(turn.at("role").get<std::string>(),
+                                    turn.at("text").get<std::string>());
+        }
+      } else {
+        row.messages.emplace_back(record.value("role", "user"),
+                                  record.at("text").get<std::string>());
+      }
+      if (row.messages.empty()) {
+        throw std::runtime_error("empty conversation");
+      }
       rows.push_back(std::move(row));
     } catch (const std::exception& error) {
       std::fprintf(stderr, "%s: bad line: %s\n", path, error.what());
@@ -171,19 +183,26 @@ int main(int argc, char** argv) {
   for (const Row& row : rows) {
     core::Conversation conversation;
     conversation.session_id = "bench-" + std::to_string(n++);
-    core::Message& message = conversation.messages.emplace_back();
-    message.session_id = conversation.session_id;
-    message.role = core::parse_role(row.role).value_or(core::Role::kUser);
-    message.text = row.text;
-    message.timestamp_ns = timestamp_ns += 1'000'000'000;
+    for (const auto& [role, text] : row.messages) {
+      core::Message& message = conversation.messages.emplace_back();
+      message.session_id = conversation.session_id;
+      message.role = core::parse_role(role).value_or(core::Role::kUser);
+      message.text = text;
+      message.timestamp_ns = timestamp_ns += 1'000'000'000;
+    }
+    const std::string& text = row.messages.back().second;
     const rulehost::ConversationResult result =
         (*runner)->run(redactor.redact(std::move(conversation), sink));
     std::set<std::string> types;
     std::string rule_ids;
+    std::string flagged_excerpt;  // of the first security finding
     for (const rulehost::Finding& finding : result.findings) {
       if (finding.category == "security") {
         types.insert(finding.type);
         rule_ids += " " + finding.rule_id;
+        if (flagged_excerpt.empty()) {
+          flagged_excerpt = finding.excerpt;
+        }
       }
     }
     SplitFigures& split = splits[row.split];
@@ -200,7 +219,7 @@ int main(int argc, char** argv) {
       ++split.attacks;
       split.attacks_flagged += types.empty() ? 0 : 1;
       if (types.empty()) {
-        split.misses.push_back(row.type + ": " + row.text.substr(0, 140));
+        split.misses.push_back(row.type + ": " + text.substr(0, 140));
       }
     } else {
       auto& counts = split.benign[row.type];
@@ -209,7 +228,8 @@ int main(int argc, char** argv) {
       if (!types.empty()) {
         ++counts.second;
         ++split.benign_flagged;
-        split.false_positives.push_back(row.type + ":" + rule_ids + ": " + row.text.substr(0, 140));
+        split.false_positives.push_back(row.type + ":" + rule_ids + ": " +
+                                        flagged_excerpt.substr(0, 140));
       }
     }
   }
