@@ -340,8 +340,12 @@ reports::Provenance make_provenance(const RunOptions& options, const crypto::Key
 
 }  // namespace
 
-// Each partition gets this share of the memory limit, in input bytes.
+// Each partition gets this share of the memory limit, in input bytes, and at most
+// kMaxPartitionBytes: evaluating a partition costs several times its size, so partitions of one
+// size keep the peak nearly the same whatever the input size (one partition, with nothing on
+// disk, for inputs below it). The spill write buffers share one partition's worth in all.
 constexpr uint64_t kPartitionShare = 64;
+constexpr uint64_t kMaxPartitionBytes = uint64_t{1} << 20;
 
 // Wall-clock stage timer for RunOutcome::stage_ms.
 class StageClock {
@@ -448,8 +452,10 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   // A partition's messages expand several times in memory (strings, JSON metadata, Lua views,
   // redacted copies, about seven bytes per input byte measured): 1/64 of the limit per partition
   // keeps the peak well inside it and nearly flat in the input size (bench/README.md).
+  const uint64_t partition_bytes = std::min(memory_limit / kPartitionShare, kMaxPartitionBytes);
   auto spill = internal::SpillStore::create(
-      options.out_dir, internal::partitions_for(input_bytes, memory_limit / kPartitionShare));
+      options.out_dir, internal::partitions_for(input_bytes, partition_bytes),
+      static_cast<size_t>(std::max<uint64_t>(partition_bytes, uint64_t{64} << 10)));
   if (!spill) {
     return fail(spill.error());
   }

@@ -14,7 +14,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr size_t kFlushBytes = 1 << 20;  // per-partition write buffer
+// Bounds of one partition's write buffer (the store's buffer budget is split between them).
+constexpr size_t kMinFlushBytes = size_t{4} << 10;
+constexpr size_t kMaxFlushBytes = size_t{1} << 20;
 
 void put_u32(std::string& out, uint32_t value) {
   for (int i = 0; i < 4; ++i) {
@@ -104,6 +106,7 @@ struct SpillStore::Impl {
   std::vector<FILE*> files;                        // one per partition when spilling
   std::vector<std::vector<core::Message>> memory;  // one partition: kept in memory
   bool spilling = false;
+  size_t flush_bytes = kMaxFlushBytes;  // a partition's buffer is written out at this size
 
   ~Impl() {
     for (FILE* file : files) {
@@ -132,9 +135,11 @@ struct SpillStore::Impl {
 SpillStore::SpillStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SpillStore::~SpillStore() = default;
 
-Result<std::unique_ptr<SpillStore>> SpillStore::create(const std::string& dir, size_t partitions) {
+Result<std::unique_ptr<SpillStore>> SpillStore::create(const std::string& dir, size_t partitions,
+                                                       size_t buffer_bytes) {
   auto impl = std::make_unique<Impl>();
   partitions = std::max<size_t>(1, partitions);
+  impl->flush_bytes = std::clamp(buffer_bytes / partitions, kMinFlushBytes, kMaxFlushBytes);
   if (partitions == 1) {
     impl->memory.resize(1);
     return std::unique_ptr<SpillStore>(new SpillStore(std::move(impl)));
@@ -165,6 +170,10 @@ size_t SpillStore::partition_count() const {
   return impl_->spilling ? impl_->files.size() : 1;
 }
 
+size_t SpillStore::flush_bytes() const {
+  return impl_->flush_bytes;
+}
+
 const std::string& SpillStore::path() const {
   return impl_->path;
 }
@@ -177,7 +186,7 @@ Status SpillStore::add(core::Message message) {
   size_t partition = partition_of(message.session_id, impl_->files.size());
   std::string& buffer = impl_->buffers[partition];
   encode(message, buffer);
-  if (buffer.size() >= kFlushBytes) {
+  if (buffer.size() >= impl_->flush_bytes) {
     return impl_->flush(partition);
   }
   return ok_status();

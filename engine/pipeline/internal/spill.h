@@ -21,8 +21,13 @@ namespace convaudit::pipeline::internal {
 class SpillStore {
  public:
   // `dir` is where the temporary folder is made (the output folder: same file system). Error
-  // kIo when the folder or a file cannot be created.
-  static Result<std::unique_ptr<SpillStore>> create(const std::string& dir, size_t partitions);
+  // kIo when the folder or a file cannot be created. `buffer_bytes` bounds the write buffers of
+  // all partitions together (each partition's buffer holds between 4 KiB and 1 MiB), so the
+  // buffering does not grow with the number of partitions.
+  static Result<std::unique_ptr<SpillStore>> create(const std::string& dir, size_t partitions,
+                                                    size_t buffer_bytes = size_t{8} << 20);
+  // The size at which a partition's write buffer goes to its file, for tests.
+  size_t flush_bytes() const;
   ~SpillStore();
   SpillStore(const SpillStore&) = delete;
   SpillStore& operator=(const SpillStore&) = delete;

@@ -79,6 +79,41 @@ TEST_CASE("a spilled session stays in one partition and every field round-trips"
   fs::remove_all(dir);
 }
 
+TEST_CASE("the write buffers share one budget however many partitions there are",
+          "[pipeline][spill]") {
+  fs::path dir = temp_dir();
+  auto make_store = [&](size_t partitions, size_t budget) {
+    auto store = pipeline::internal::SpillStore::create(dir.string(), partitions, budget);
+    REQUIRE(store);
+    return std::move(*store);
+  };
+  // The budget is split: more partitions, smaller buffers, within 4 KiB .. 1 MiB each.
+  CHECK(make_store(8, size_t{4} << 20)->flush_bytes() == size_t{512} << 10);
+  CHECK(make_store(64, size_t{4} << 20)->flush_bytes() == size_t{64} << 10);
+  CHECK(make_store(2, size_t{64} << 20)->flush_bytes() == size_t{1} << 20);
+  CHECK(make_store(4096, size_t{1} << 20)->flush_bytes() == size_t{4} << 10);
+  // A small buffer reaches the file early: the bytes are on disk before finish().
+  auto store = make_store(2, size_t{8} << 10);
+  for (int i = 0; i < 200; ++i) {
+    REQUIRE(store->add(make("s" + std::to_string(i % 5), i)));
+  }
+  uintmax_t on_disk = 0;
+  for (const auto& entry : fs::directory_iterator(store->path())) {
+    on_disk += entry.file_size();
+  }
+  CHECK(on_disk > 0);
+  REQUIRE(store->finish());
+  size_t total = 0;
+  for (size_t p = 0; p < 2; ++p) {
+    auto messages = store->take(p);
+    REQUIRE(messages);
+    total += messages->size();
+  }
+  CHECK(total == 200);
+  store.reset();
+  fs::remove_all(dir);
+}
+
 TEST_CASE("one partition keeps messages in memory, in order", "[pipeline][spill]") {
   fs::path dir = temp_dir();
   auto store = pipeline::internal::SpillStore::create(dir.string(), 1);
