@@ -318,10 +318,39 @@ bool lengths_are(const GroupLengths& lengths, std::initializer_list<size_t> want
   return std::equal(lengths.begin(), lengths.end(), want.begin(), want.end());
 }
 
+// Whether phone words (28 bytes before) or not-phone words (16 bytes before) precede a position;
+// find_phones scores many windows starting at the same group, so the last answer is kept.
+class PhoneContext {
+ public:
+  explicit PhoneContext(std::string_view text) : text_(text) {}
+  bool positive(size_t pos) {
+    load(pos);
+    return positive_;
+  }
+  bool negative(size_t pos) {
+    load(pos);
+    return negative_;
+  }
+
+ private:
+  void load(size_t pos) {
+    if (pos == pos_) {
+      return;
+    }
+    pos_ = pos;
+    positive_ = contains_any(window_before(text_, pos, 28), kPhoneWords);
+    negative_ = contains_any(window_before(text_, pos, 16), kNotPhoneWords);
+  }
+  std::string_view text_;
+  size_t pos_ = std::string_view::npos;
+  bool positive_ = false;
+  bool negative_ = false;
+};
+
 // 0: not a phone; 1: a phone only because a phone word precedes it; 2: a national or
 // international phone shape on its own.
 int phone_score(std::string_view text, const std::vector<DigitGroup>& groups, size_t first,
-                size_t last, bool intl, size_t skip_digits) {
+                size_t last, bool intl, size_t skip_digits, PhoneContext& context) {
   // Every phone has 7+ digits (international ones 8+): fewer is a "no" before any allocation.
   size_t window_digits = 0;
   for (size_t i = first; i <= last; ++i) {
@@ -345,8 +374,8 @@ int phone_score(std::string_view text, const std::vector<DigitGroup>& groups, si
     return international_length_ok(digits) ? 2 : 0;
   }
   if (intl) {  // "00" + calling code: a number after "invoice" or "order" is not a phone
-    const bool neg = contains_any(window_before(text, groups[first].begin, 16), kNotPhoneWords);
-    const bool pos = contains_any(window_before(text, groups[first].begin, 28), kPhoneWords);
+    const bool neg = context.negative(groups[first].begin);
+    const bool pos = context.positive(groups[first].begin);
     return (!neg || pos) && international_length_ok(digits.substr(skip_digits)) ? 2 : 0;
   }
   const size_t total = digits.size();
@@ -368,8 +397,8 @@ int phone_score(std::string_view text, const std::vector<DigitGroup>& groups, si
       std::all_of(lengths.begin(), lengths.end(), [](size_t l) { return l <= 3; })) {
     return 0;
   }
-  const bool positive = contains_any(window_before(text, groups[first].begin, 28), kPhoneWords);
-  const bool negative = contains_any(window_before(text, groups[first].begin, 16), kNotPhoneWords);
+  const bool positive = context.positive(groups[first].begin);
+  const bool negative = context.negative(groups[first].begin);
   if (negative && !positive) {
     return 0;
   }
@@ -411,6 +440,8 @@ void find_phones(std::string_view text, size_t begin, size_t end, size_t order,
     return;
   }
   bool plus = text[begin] == '+';
+  PhoneContext context(text);
+  PhoneContext seg_context(text);
   std::vector<DigitGroup> groups;
   std::vector<bool> breaks;  // breaks[i]: the separator before group i is not phone-like
   for (size_t i = begin; i < end;) {
@@ -471,10 +502,9 @@ void find_phones(std::string_view text, size_t begin, size_t end, size_t order,
       size_t best_last = 0;
       int best = 0;
       for (size_t last = last_max + 1; last-- > first;) {
-        int score = phone_score(text, groups, first, last, intl, double_zero ? 2 : 0);
+        int score = phone_score(text, groups, first, last, intl, double_zero ? 2 : 0, context);
         if (!at_start && score == 2 && !intl) {
-          score =
-              contains_any(window_before(text, groups[seg_first].begin, 28), kPhoneWords) ? 1 : 0;
+          score = seg_context.positive(groups[seg_first].begin) ? 1 : 0;
         }
         if (score > best) {
           best = score;
