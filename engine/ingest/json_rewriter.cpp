@@ -264,7 +264,16 @@ JsonRewriteStats rewrite_json_strings(std::string_view input, const TextRewrite&
       j = std::min(j, input.size());
       const std::string_view body = input.substr(i + 1, j - i - 1);
       if (closed && followed_by_colon(input, j + 1)) {
-        output.append(input.substr(i, j + 1 - i));  // a key
+        // A key: PII can be a key too ({"alice@example.com": "vip"}). Format keys ("role",
+        // "content") never change, so only keys that hold PII are rewritten.
+        std::optional<std::string> key = decode_body(body);
+        std::string changed = key ? rewrite(*key) : rewrite(body);
+        if (key ? changed != *key : changed != body) {
+          ++stats.rewritten;
+          output += encode_json_string(changed);
+        } else {
+          output.append(input.substr(i, j + 1 - i));
+        }
         i = j + 1;
         continue;
       }

@@ -6,7 +6,9 @@
 // and keeps every byte of structure: whitespace, key order, number spelling, escapes of strings
 // it does not change. Ingest does not know redaction: the caller passes `rewrite` (STYLE.md).
 //
-//   - A string literal followed (after whitespace) by ':' is a key and is left untouched.
+//   - A string literal followed (after whitespace) by ':' is a key: it is passed to `rewrite`
+//     too (PII can be a key), and re-encoded only if that changes it, but not counted in
+//     `strings`.
 //   - Every other string literal is decoded (all JSON escapes, \uXXXX with surrogate pairs),
 //     passed to `rewrite`, and only if the result differs re-encoded in place as a JSON string
 //     (escaping '"', '\\' and control characters; other UTF-8 is written as is).
@@ -33,7 +35,7 @@ using TextRewrite = std::function<std::string(std::string_view)>;
 
 struct JsonRewriteStats {
   uint64_t strings = 0;    // string values seen (keys not counted)
-  uint64_t rewritten = 0;  // string values and bare runs that `rewrite` changed
+  uint64_t rewritten = 0;  // keys, string values and bare runs that `rewrite` changed
   uint64_t broken = 0;     // strings left open or with an invalid escape (rewritten raw)
 };
 

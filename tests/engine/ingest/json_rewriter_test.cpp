@@ -44,13 +44,14 @@ TEST_CASE("unchanged strings, keys, numbers and whitespace are kept byte for byt
   Recorder r;
   const std::string input =
       "{ \"a\" :\"x\\u00e9\\/y\",\t\"n\": -1.5e3, \"b\":[true,false,null, 0],\n"
-      "  \"secret\": {\"k\": \"plain\"}}\r\n[1,2]\n";
+      "  \"kept\": {\"k\": \"plain\"}}\r\n[1,2]\n";
   JsonRewriteStats stats;
   CHECK(run(input, r, &stats) == input);
-  CHECK(stats.strings == 2);
+  CHECK(stats.strings == 2);  // values only
   CHECK(stats.rewritten == 0);
-  // Keys never reach the rewrite; values arrive decoded.
-  CHECK(std::find(r.seen.begin(), r.seen.end(), "secret") == r.seen.end());
+  // Keys reach the rewrite too (PII can be a key) and stay byte for byte when unchanged;
+  // values arrive decoded.
+  CHECK(std::find(r.seen.begin(), r.seen.end(), "kept") != r.seen.end());
   CHECK(std::find(r.seen.begin(), r.seen.end(), "x\xc3\xa9/y") != r.seen.end());
   CHECK(std::find(r.seen.begin(), r.seen.end(), "-1.5e3") != r.seen.end());
 }
@@ -60,9 +61,23 @@ TEST_CASE("a changed value is re-encoded in place, the rest untouched", "[ingest
   const std::string input =
       R"({"secret":"my secret","list":["a","x secret \"q\"\n"],"deep":{"v":{"w":"secret"}}})";
   const std::string out = run(input, r);
-  CHECK(out == R"({"secret":"my <S>","list":["a","x <S> \"q\"\n"],"deep":{"v":{"w":"<S>"}}})");
+  CHECK(out == R"({"<S>":"my <S>","list":["a","x <S> \"q\"\n"],"deep":{"v":{"w":"<S>"}}})");
   auto parsed = nlohmann::json::parse(out);
   CHECK(parsed["list"][1] == "x <S> \"q\"\n");
+}
+
+TEST_CASE("a key that holds PII is rewritten and re-encoded, other keys keep their bytes",
+          "[ingest][rewriter]") {
+  Recorder r;
+  const std::string input =
+      "{\"role\" : \"user\", \"metadata\": {\"my secret\\u0021\": 1, \"a\\/b\": \"x\"}}\n";
+  JsonRewriteStats stats;
+  const std::string out = run(input, r, &stats);
+  CHECK(out == "{\"role\" : \"user\", \"metadata\": {\"my <S>!\": 1, \"a\\/b\": \"x\"}}\n");
+  CHECK(stats.rewritten == 1);
+  CHECK(stats.strings == 2);
+  auto parsed = nlohmann::json::parse(out);
+  CHECK(parsed["metadata"].contains("my <S>!"));
 }
 
 TEST_CASE("escapes decode before the rewrite and encode after it", "[ingest][rewriter]") {
