@@ -250,7 +250,13 @@ struct Vault::Impl {
 };
 
 Vault::Vault(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Vault::~Vault() = default;
+Vault::~Vault() {
+  // Tokens handed out must stay revealable: entries the owner did not flush are appended now
+  // (best effort; a caller that needs the error calls flush() itself).
+  if (impl_ != nullptr) {
+    (void)flush();
+  }
+}
 
 Result<std::unique_ptr<Vault>> Vault::open(const std::string& path,
                                            std::vector<uint8_t> vault_key) {

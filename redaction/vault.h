@@ -8,7 +8,8 @@
 // appending.
 //
 // Thread-safety: record() (MappingSink) is thread-safe; it buffers new entries in memory, and
-// flush() appends them. reveal() reads the file.
+// flush() appends them (the destructor flushes what is left, ignoring errors: call flush() to
+// see them). reveal() reads the file.
 
 #include <cstdint>
 #include <map>

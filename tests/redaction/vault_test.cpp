@@ -85,6 +85,21 @@ TEST_CASE("vault round trip and reopen", "[redaction][vault]") {
   CHECK(read_all(tmp.path) == bytes);
 }
 
+TEST_CASE("entries not flushed by their owner are appended when the vault closes",
+          "[redaction][vault]") {
+  TempVault tmp;
+  {
+    auto vault = Vault::open(tmp.path, key(1));
+    REQUIRE(vault);
+    (*vault)->record(kToken2, PiiType::kPhone, "+44 20 7946 0958");
+  }  // no flush()
+  auto reopened = Vault::open(tmp.path, key(1));
+  REQUIRE(reopened);
+  auto value = (*reopened)->reveal(kToken2);
+  REQUIRE(value);
+  CHECK(value->value == "+44 20 7946 0958");
+}
+
 TEST_CASE("vault keys: wrong size, wrong key", "[redaction][vault]") {
   TempVault tmp;
   auto bad = Vault::open(tmp.path, std::vector<uint8_t>(16, 1));
