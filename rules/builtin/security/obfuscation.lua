@@ -202,9 +202,13 @@ rule {
     -- Fires when undoing a disguise reveals more attack phrases than the text shows as is
     -- (plain attack text is the other rules' job).
     local text = msg.text
-    local plain_kinds = attack_kinds(text)
+    local plain_kinds = nil -- counted only when some undoing changes the text
     local function reveals(normalized)
-      return normalized ~= text and attack_kinds(normalized) > plain_kinds
+      if normalized == text then
+        return false
+      end
+      plain_kinds = plain_kinds or attack_kinds(text)
+      return attack_kinds(normalized) > plain_kinds
     end
     if reveals(unlookalike(text)) or (re.test(text, LEET_WORD) and reveals(unleet(text))) or
         (re.test(text, SPACED) and reveals(collapse_spacing(text))) then
