@@ -1,7 +1,9 @@
 #include "redaction/pii_detector.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdint>
 #include <initializer_list>
 #include <iterator>
 #include <map>
@@ -206,12 +208,46 @@ LowerWindow window_before(std::string_view text, size_t pos, size_t width) {
   return LowerWindow(text, pos, width);
 }
 
-template <class Words>
-bool contains_any(const LowerWindow& window, const Words& words) {
-  const std::string_view haystack = window.view();
-  return std::any_of(std::begin(words), std::end(words), [&](std::string_view w) {
-    return haystack.find(w) != std::string_view::npos;
+// A word list bucketed by first byte at compile time: contains_any reads the window once and
+// compares only the words that start with the byte at hand.
+template <size_t N>
+struct WordIndex {
+  std::array<std::string_view, N> words{};
+  std::array<uint8_t, 257> begin{};  // words[begin[c], begin[c + 1]) start with byte c
+};
+
+template <size_t N>
+constexpr WordIndex<N> index_words(const std::string_view (&list)[N]) {
+  static_assert(N < 256);
+  WordIndex<N> index;
+  std::copy(std::begin(list), std::end(list), index.words.begin());
+  std::sort(index.words.begin(), index.words.end(), [](std::string_view a, std::string_view b) {
+    return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
   });
+  size_t w = 0;
+  for (size_t c = 0; c <= 256; ++c) {
+    while (w < N && static_cast<unsigned char>(index.words[w][0]) < c) {
+      ++w;
+    }
+    index.begin[c] = static_cast<uint8_t>(w);
+  }
+  return index;
+}
+
+// Whether any word occurs in the window (what haystack.find(word) != npos for each word says).
+template <size_t N>
+bool contains_any(const LowerWindow& window, const WordIndex<N>& index) {
+  const std::string_view haystack = window.view();
+  for (size_t i = 0; i < haystack.size(); ++i) {
+    const auto c = static_cast<unsigned char>(haystack[i]);
+    for (size_t k = index.begin[c]; k < index.begin[c + 1u]; ++k) {
+      const std::string_view w = index.words[k];
+      if (w.size() <= haystack.size() - i && haystack.compare(i, w.size(), w) == 0) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 // Digit-group lengths of a phone or card window (at most 7 groups; no allocation).
@@ -274,6 +310,7 @@ struct DigitGroup {
 };
 
 constexpr std::string_view kVersionWords[] = {"version", " ver ", " ver.", "release", " v."};
+constexpr auto kVersionIndex = index_words(kVersionWords);
 constexpr std::string_view kPhoneWords[] = {
     "phone",     "tel",       "mobile",    "cell",     "call",      "fax",        "whatsapp",
     "sms",       "text me",   "ring",      "reach me", "contact",   "handy",      "telefon",
@@ -281,12 +318,14 @@ constexpr std::string_view kPhoneWords[] = {
     "cellulare", "telefoon",  "mobiel",    "nummer",   "llámame",   "llamame",    "chiamami",
     "bel me",    "appelle",   "appeler",   "rufen",    "anrufen",   "erreichbar", "número",
     "numero",    "cellphone", "landline",  "hotline",  "whats app", "signal",     "mob"};
+constexpr auto kPhoneIndex = index_words(kPhoneWords);
 constexpr std::string_view kNotPhoneWords[] = {
     "order",     "invoice",  "tracking",     "ticket",  "ref",     "account",
     "id",        "#",        "case",         "serial",  "sku",     "transaction",
     "pedido",    "bestell",  "confirmation", "booking", "version", "build",
     "timestamp", "commande", "isbn",         "fedex",   "ups",     "usps",
     "parcel",    "shipment", "po ",          "policy"};
+constexpr auto kNotPhoneIndex = index_words(kNotPhoneWords);
 
 // Total digits (country code included) of numbers under the calling codes we know; others get
 // the E.164 bounds 8..15.
@@ -338,8 +377,8 @@ class PhoneContext {
       return;
     }
     pos_ = pos;
-    positive_ = contains_any(window_before(text_, pos, 28), kPhoneWords);
-    negative_ = contains_any(window_before(text_, pos, 16), kNotPhoneWords);
+    positive_ = contains_any(window_before(text_, pos, 28), kPhoneIndex);
+    negative_ = contains_any(window_before(text_, pos, 16), kNotPhoneIndex);
   }
   std::string_view text_;
   size_t pos_ = std::string_view::npos;
@@ -549,9 +588,11 @@ void find_phones(std::string_view text, size_t begin, size_t end, size_t order,
 constexpr std::string_view kCardWords[] = {
     "card",  "visa",  "master", "amex", "credit",   "debit", "karte",  "carte",       "tarjeta",
     "carta", "kaart", "pan",    "cc",   "discover", "jcb",   "diners", "kreditkarte", "cb "};
+constexpr auto kCardIndex = index_words(kCardWords);
 constexpr std::string_view kNotCardWords[] = {"tracking", "fedex",   "ups",    "usps",   "isbn",
                                               "order",    "invoice", "awb",    "parcel", "shipment",
                                               "sendung",  "colis",   "pedido", "imei",   "serial"};
+constexpr auto kNotCardIndex = index_words(kNotCardWords);
 
 bool card_digits_ok(const std::string& digits) {
   return internal::luhn_valid(digits) && internal::card_issuer_valid(digits);
@@ -562,8 +603,8 @@ bool card_digits_ok(const std::string& digits) {
 // such as a USPS tracking number -- a conventionally grouped card inside it is taken.
 void find_cards(std::string_view text, size_t begin, size_t end, size_t order,
                 std::vector<Candidate>& out) {
-  const bool negative = contains_any(window_before(text, begin, 24), kNotCardWords) &&
-                        !contains_any(window_before(text, begin, 24), kCardWords);
+  const bool negative = contains_any(window_before(text, begin, 24), kNotCardIndex) &&
+                        !contains_any(window_before(text, begin, 24), kCardIndex);
   if (negative || extends_number(text, begin, end, " -.")) {
     return;
   }
@@ -777,7 +818,7 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
       if (extends_number(text, span.begin, span.end, ".") || !internal::ipv4_valid(value)) {
         return false;
       }
-      if (contains_any(window_before(text, span.begin, 10), kVersionWords)) {
+      if (contains_any(window_before(text, span.begin, 10), kVersionIndex)) {
         return false;
       }
       span.normalized = std::string(value);
