@@ -452,8 +452,20 @@ std::optional<size_t> phone_tail(std::string_view text, size_t i) {
 
 }  // namespace
 
+// Bytes a match can start at: digits, plus '+' and '(' for phones.
+constexpr std::array<bool, 256> kPhoneStart = [] {
+  std::array<bool, 256> start{};
+  for (char c : std::string_view("0123456789+(")) {
+    start[static_cast<unsigned char>(c)] = true;
+  }
+  return start;
+}();
+
 std::optional<ByteRange> next_phone_run(std::string_view text, size_t from) {
   for (size_t s = from; s < text.size(); ++s) {
+    if (!kPhoneStart[static_cast<unsigned char>(text[s])]) {
+      continue;
+    }
     const char c = text[s];
     std::optional<size_t> end;
     if (c == '+') {
@@ -479,7 +491,13 @@ std::optional<ByteRange> next_card_run(std::string_view text, size_t from) {
   const size_t n = text.size();
   size_t s = from;
   while (s < n) {
-    if (!ascii_digit(text[s]) || (s > 0 && word_char(text[s - 1]))) {
+    while (s < n && !ascii_digit(text[s])) {
+      ++s;
+    }
+    if (s == n) {
+      break;
+    }
+    if (s > 0 && word_char(text[s - 1])) {
       ++s;
       continue;
     }
