@@ -989,22 +989,31 @@ Result<PiiDetector> PiiDetector::create() {
 }
 
 std::vector<PiiSpan> PiiDetector::detect(std::string_view text) const {
-  const std::vector<int> hits = impl_->set.match(text);
+  // Most turns match no pattern of the set: the yes/no question stops at the first match and
+  // allocates nothing; only then are the ids asked for.
+  const std::vector<int> hits =
+      impl_->set.matches_any(text) ? impl_->set.match(text) : std::vector<int>{};
   auto hit = [&](int id) { return std::binary_search(hits.begin(), hits.end(), id); };
+  // Every phone and card match holds a digit at most two bytes after its start ("+(1"): the
+  // scanners start there, and not at all in a text without digits.
+  const size_t first_digit = internal::first_digit(text);
+  const size_t scan_from = first_digit >= 2 ? first_digit - 2 : 0;
 
   std::vector<Candidate> candidates;
   for (size_t order = 0; order < impl_->rules.size(); ++order) {
     const Rule& rule = impl_->rules[order];
     if (rule.spec.check == Check::kPhone) {
-      for (auto r = internal::next_phone_run(text, 0); r;
-           r = internal::next_phone_run(text, r->end)) {
+      for (auto r =
+               internal::next_phone_run(text, first_digit < text.size() ? scan_from : text.size());
+           r; r = internal::next_phone_run(text, r->end)) {
         find_phones(text, r->begin, r->end, order, candidates);
       }
       continue;
     }
     if (rule.spec.check == Check::kCard) {
-      for (auto r = internal::next_card_run(text, 0); r;
-           r = internal::next_card_run(text, r->end)) {
+      for (auto r =
+               internal::next_card_run(text, first_digit < text.size() ? scan_from : text.size());
+           r; r = internal::next_card_run(text, r->end)) {
         find_cards(text, r->begin, r->end, order, candidates);
       }
       continue;

@@ -104,6 +104,26 @@ std::vector<int> PatternSet::match(std::string_view text) const {
   return hits;
 }
 
+bool PatternSet::matches_any(std::string_view text) const {
+  CONVAUDIT_CHECK(impl_->compiled);
+  if (impl_->set_ids.empty()) {
+    return false;
+  }
+  RE2::Set::ErrorInfo info;
+  re2::StringPiece subject(text.data(), text.size());
+  if (impl_->set.Match(subject, nullptr, &info)) {
+    return true;
+  }
+  if (info.kind == RE2::Set::kNoError) {
+    return false;
+  }
+  // As in match(): a failed DFA is never read as "no match".
+  impl_->fallbacks.fetch_add(1, std::memory_order_relaxed);
+  return std::any_of(impl_->set_ids.begin(), impl_->set_ids.end(), [&](int id) {
+    return RE2::PartialMatch(subject, *impl_->patterns[static_cast<size_t>(id)]);
+  });
+}
+
 void PatternSet::for_each_match(int id, std::string_view text,
                                 const std::function<void(MatchSpan)>& fn) const {
   for (auto span = find(id, text); span; span = find(id, text, span->end)) {

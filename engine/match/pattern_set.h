@@ -60,6 +60,9 @@ class PatternSet {
   size_t size() const;
   // Ids of the patterns that match anywhere in `text`, ascending. Requires compile().
   std::vector<int> match(std::string_view text) const;
+  // Whether any pattern (spans_only ones aside) matches: the set's DFA stops at the first match
+  // and nothing is allocated, so a caller whose texts mostly match nothing asks this first.
+  bool matches_any(std::string_view text) const;
   // Calls `fn` for every leftmost non-overlapping match of pattern `id`. Requires compile().
   void for_each_match(int id, std::string_view text,
                       const std::function<void(MatchSpan)>& fn) const;

@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include <arpa/inet.h>
@@ -451,6 +452,29 @@ std::optional<size_t> phone_tail(std::string_view text, size_t i) {
 }
 
 }  // namespace
+
+size_t first_digit(std::string_view text) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    // Per byte b < 0x80: b + 0x50 has the high bit iff b >= '0', b + 0x46 iff b > '9'; no carry
+    // crosses bytes once the high bits are masked off, and bytes >= 0x80 are excluded.
+    const uint64_t low = word & ~kHigh;
+    const uint64_t digits = (low + 0x50 * kOnes) & ~(low + 0x46 * kOnes) & ~word & kHigh;
+    if (digits != 0) {
+      break;  // the digit is in this word; the byte loop below finds which byte
+    }
+  }
+  for (; i < text.size(); ++i) {
+    if (ascii_digit(text[i])) {
+      return i;
+    }
+  }
+  return text.size();
+}
 
 // Bytes a match can start at: digits, plus '+' and '(' for phones.
 constexpr std::array<bool, 256> kPhoneStart = [] {

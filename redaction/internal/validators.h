@@ -60,6 +60,8 @@ struct ByteRange {
   size_t begin = 0;
   size_t end = 0;
 };
+// Offset of the first ASCII digit in `text`, or text.size(): eight bytes per step.
+size_t first_digit(std::string_view text);
 // \+?\(?\d[\d\-. /()]*\d
 std::optional<ByteRange> next_phone_run(std::string_view text, size_t from);
 // \b\d(?:[ \-.]?\d){12,}\b

@@ -128,3 +128,20 @@ TEST_CASE("a set of spans_only patterns compiles and matches nothing", "[match][
   CHECK(set.match("xxabcxx").empty());
   CHECK(set.find(0, "xxabcxx"));
 }
+
+TEST_CASE("matches_any agrees with match() and ignores spans_only patterns", "[match][set]") {
+  match::PatternSet set;
+  REQUIRE(set.add("\\b\\d{3}-\\d{2}-\\d{4}\\b"));
+  match::PatternOptions only_spans;
+  only_spans.spans_only = true;
+  REQUIRE(set.add("hello", only_spans));
+  REQUIRE(set.add("[a-z]+@[a-z]+\\.com"));
+  REQUIRE(set.compile());
+  for (const std::string text :
+       {"", "hello world", "ssn 123-45-6789", "mail ann@ex.com", "1234-45-6789", "x@y.org"}) {
+    INFO(text);
+    CHECK(set.matches_any(text) == !set.match(text).empty());
+  }
+  CHECK_FALSE(set.matches_any("hello world"));
+  CHECK(set.matches_any("write to ann@ex.com"));
+}

@@ -165,3 +165,30 @@ TEST_CASE("phone and card run scanners match exactly what RE2 matches", "[redact
     REQUIRE(all_runs(text, next_card_run) == regex_runs(*card, text));
   }
 }
+
+TEST_CASE("first_digit finds the first ASCII digit past any byte value",
+          "[redaction][validators]") {
+  CHECK(first_digit("") == 0);
+  CHECK(first_digit("no digits here at all, none") == 27);
+  CHECK(first_digit("abcdefgh9") == 8);
+  CHECK(first_digit("7") == 0);
+  std::mt19937 rng(7);
+  for (int i = 0; i < 2000; ++i) {
+    std::string text;
+    const size_t length = rng() % 40;
+    for (size_t k = 0; k < length; ++k) {
+      // Mostly non-digits of every byte value, including 0x80-0xff and the neighbours of '0'-'9'.
+      const auto byte = static_cast<char>(rng() % 256);
+      text.push_back(rng() % 16 == 0 || (byte >= '0' && byte <= '9') ? byte : byte ^ 0x40);
+    }
+    size_t want = text.size();
+    for (size_t k = 0; k < text.size(); ++k) {
+      if (text[k] >= '0' && text[k] <= '9') {
+        want = k;
+        break;
+      }
+    }
+    INFO(i);
+    REQUIRE(first_digit(text) == want);
+  }
+}
