@@ -184,6 +184,11 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// ASCII lower case, whatever the C locale (std::tolower in the "C" locale does the same).
+constexpr char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 // The `width` (<= 32) bytes before `pos`, lower-cased: where context words are looked for. On the
 // stack: the phone and card checks ask for several windows per candidate.
 class LowerWindow {
@@ -192,8 +197,7 @@ class LowerWindow {
     const size_t from = pos > width ? pos - width : 0;
     size_ = std::min(pos - from, sizeof(bytes_));
     for (size_t i = 0; i < size_; ++i) {
-      bytes_[i] =
-          static_cast<char>(std::tolower(static_cast<unsigned char>(text[pos - size_ + i])));
+      bytes_[i] = ascii_lower(text[pos - size_ + i]);
     }
   }
   std::string_view view() const { return {bytes_, size_}; }
@@ -241,7 +245,9 @@ bool contains_any(const LowerWindow& window, const WordIndex<N>& index) {
     const auto c = static_cast<unsigned char>(haystack[i]);
     for (size_t k = index.begin[c]; k < index.begin[c + 1u]; ++k) {
       const std::string_view w = index.words[k];
-      if (w.size() <= haystack.size() - i && haystack.compare(i, w.size(), w) == 0) {
+      if (w.size() <= haystack.size() - i &&
+          std::equal(w.begin() + 1, w.end(),
+                     haystack.begin() + static_cast<std::ptrdiff_t>(i + 1))) {
         return true;
       }
     }
