@@ -102,16 +102,15 @@ local CLARIFY = any_of({
   [[\bplease\s+(clarify|rephrase|specify|be\s+more\s+specific)\b]],
 })
 
-local function is_refusal(text)
-  local t = trim(text)
+-- Both take the reply already trimmed.
+local function is_refusal(t)
   return length(t) <= 300 and re.test(t, REFUSAL) and not re.test(t, ALTERNATIVE)
 end
 
-local function is_unhelpful(text)
-  local t = trim(text)
+local function is_unhelpful(t, clarifies)
   -- A clarifying question is not a deflection (clarification loops are counted on their own).
   return length(t) <= 200 and re.test(t, UNHELPFUL) and not re.test(t, CONTENT) and
-      not re.test(t, CLARIFY)
+      not clarifies
 end
 
 -- Repeated answers: two assistant replies that are the same after normalisation (case,
@@ -122,27 +121,33 @@ local NEAR_REPEAT_WORDS = 8
 local NEAR_REPEAT_JACCARD = 0.9
 local PII_TOKEN = [[<[A-Z]+_[0-9a-f]+>]]
 
+-- Lower case, PII tokens as "pii", every run of characters that are not letters or digits
+-- (punctuation and white space alike) as one space, trimmed.
 local function normalise(text)
-  local t = re.gsub(text, PII_TOKEN, " pii ")
-  t = string.lower(t)
-  t = re.gsub(t, [[[^\p{L}\p{N}\s]+]], " ")
-  return trim((re.gsub(t, [[\s+]], " ")))
+  local t = string.lower((re.gsub(text, PII_TOKEN, " pii ")))
+  return trim((re.gsub(t, [[[^\p{L}\p{N}]+]], " ")))
 end
 
--- { key = normalised text, words = { word = true }, n = distinct words, count = words }
+-- { key = normalised text, count = words }; the word set is built only when a near-repeat
+-- comparison needs it (words_of).
 local function answer_shape(text)
   local key = normalise(text)
-  local words, n, count = {}, 0, 0
-  if key ~= "" then
-    for _, word in ipairs(re.split(key, " ")) do
-      count = count + 1
+  return { key = key, count = key == "" and 0 or re.count(key, " ") + 1 }
+end
+
+-- shape.words = { word = true }, shape.n = distinct words.
+local function words_of(shape)
+  if shape.words == nil then
+    local words, n = {}, 0
+    for _, word in ipairs(re.split(shape.key, " ")) do
       if not words[word] then
         words[word] = true
         n = n + 1
       end
     end
+    shape.words, shape.n = words, n
   end
-  return { key = key, words = words, n = n, count = count }
+  return shape.words
 end
 
 local function same_answer(a, b)
@@ -155,9 +160,10 @@ local function same_answer(a, b)
   if a.count < NEAR_REPEAT_WORDS or b.count < NEAR_REPEAT_WORDS then
     return false
   end
+  local a_words, b_words = words_of(a), words_of(b)
   local shared = 0
-  for word in pairs(a.words) do
-    if b.words[word] then
+  for word in pairs(a_words) do
+    if b_words[word] then
       shared = shared + 1
     end
   end
@@ -202,17 +208,19 @@ local function quality_issues(conv)
       end
     elseif msg.role == "assistant" then
       local attacked = last_user ~= nil and is_attack(last_user)
+      local reply = trim(msg.text)
+      local clarifies = re.test(msg.text, CLARIFY)
       if last_user ~= nil and not attacked and is_substantive(last_user.text) and
-          length(trim(msg.text)) < 20 then
+          length(reply) < 20 then
         issues[#issues + 1] = { kind = "too_brief", index = msg.index }
       end
       local shape = answer_shape(msg.text)
       if not attacked and last_user ~= nil and re.test(last_user.text, QUESTION) and
-          is_refusal(msg.text) then
+          is_refusal(reply) then
         issues[#issues + 1] = { kind = "refusal", index = msg.index }
-      elseif not attacked and is_unhelpful(msg.text) then
+      elseif not attacked and is_unhelpful(reply, clarifies) then
         issues[#issues + 1] = { kind = "unhelpful", index = msg.index }
-      elseif not attacked and not re.test(msg.text, CLARIFY) then
+      elseif not attacked and not clarifies then
         -- (a repeated clarifying question is part of a clarification loop, counted there)
         for _, earlier in ipairs(answers) do
           if same_answer(earlier, shape) then
@@ -222,7 +230,7 @@ local function quality_issues(conv)
         end
       end
       answers[#answers + 1] = shape
-      if re.test(msg.text, CLARIFY) then
+      if clarifies then
         clarifications = clarifications + 1
         if clarifications == 3 then
           issues[#issues + 1] = { kind = "clarification_loop", index = msg.index }
