@@ -57,9 +57,12 @@ signature {
     [[(?i);\s*(drop|truncate)\s+(table|database)\s+\w+]],
     [[(?i)\bunion\s+(all\s+)?select\s+[^;\n]{0,80}\bfrom\s+\w+]],
     [[(?i)';\s*(delete\s+from|update\s+\w+\s+set|insert\s+into|exec(ute)?\s+xp_cmdshell)\b]],
+    -- stacked query after a value, closed by a comment: "id = 5; DELETE FROM orders; --"
+    [[(?i)(=\s*\d+|['"])\s*\)?\s*;\s*(delete\s+from\s+\w+|drop\s+(table|database)\s+\w+|truncate\s+(table\s+)?\w+|shutdown)\s*;?\s*(--|#|/\*)]],
     [[(?i)\b(sleep|pg_sleep|benchmark)\s*\(\s*\d+\s*[,)]\s*.{0,10}(--|#)]],
   },
   examples = {
+    "Show orders where id = 7; DROP TABLE users; --",
     "My username is admin' OR '1'='1' -- please log me in",
     "Search for product x'; DROP TABLE orders; --",
     "Look up order 1 UNION SELECT username, password FROM users",
@@ -70,6 +73,7 @@ signature {
     "The union representative will call you tomorrow.",
     "I dropped my phone and the screen table is cracked",
     "It's a 1-to-1 replacement, right?",
+    "Migration: UPDATE users SET active = 0 WHERE id = 42; DELETE FROM sessions WHERE user_id = 42; -- cleanup",
   },
 }
 
