@@ -1,17 +1,42 @@
 #include "redaction/redactor.h"
 
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace convaudit::redaction {
 namespace {
 
+// Every string, every key and every integer of a metadata value: PII hides in all three
+// ({"alice@example.com": "vip"}, {"phone": 4155550123}). An integer holding PII becomes the
+// token string; keys that hold none keep their place.
 void redact_json(const Redactor& redactor, nlohmann::json& value, MappingSink& mappings,
                  std::vector<PiiMention>& mentions) {
   if (value.is_string()) {
     value = redactor.redact_text(value.get_ref<const std::string&>(), mappings, &mentions);
-  } else if (value.is_object() || value.is_array()) {
+  } else if (value.is_number_integer()) {
+    const std::string digits = value.dump();
+    std::string redacted = redactor.redact_text(digits, mappings, &mentions);
+    if (redacted != digits) {
+      value = std::move(redacted);
+    }
+  } else if (value.is_array()) {
     for (nlohmann::json& child : value) {
       redact_json(redactor, child, mappings, mentions);
+    }
+  } else if (value.is_object()) {
+    std::vector<std::pair<std::string, std::string>> renamed;  // key -> its redacted form
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      redact_json(redactor, it.value(), mappings, mentions);
+      std::string redacted_key = redactor.redact_text(it.key(), mappings, &mentions);
+      if (redacted_key != it.key()) {
+        renamed.emplace_back(it.key(), std::move(redacted_key));
+      }
+    }
+    for (auto& [key, redacted_key] : renamed) {
+      nlohmann::json child = std::move(value[key]);
+      value.erase(key);
+      value[redacted_key] = std::move(child);
     }
   }
 }

@@ -70,6 +70,30 @@ TEST_CASE("same value, same token; redacting twice changes nothing", "[redaction
   CHECK(f.redactor.redact_text(twice, sink, nullptr) == twice);
 }
 
+TEST_CASE("PII in metadata keys and integers is redacted too", "[redaction][redactor]") {
+  Fixture f;
+  CollectingSink sink;
+  nlohmann::json metadata = {
+      {"vip", {{"carol@corp.example", "gold"}, {"tier", 2}}},
+      {"card", 4111111111111111},              // a Visa test number written as a number
+      {"created_ms", int64_t{1782864000123}},  // a timestamp in milliseconds is not PII
+      {"tokens", 412},
+  };
+  auto conversation = ConversationBuilder("s9").user("hello", metadata).build();
+  RedactedConversation redacted = f.redactor.redact(std::move(conversation), sink);
+  const nlohmann::json& out = redacted.conversation().messages[0].metadata;
+  const std::string email = f.pseudonymizer.token(PiiType::kEmail, "carol@corp.example");
+  REQUIRE(out["vip"].contains(email));
+  CHECK(out["vip"][email] == "gold");
+  CHECK(out["vip"]["tier"] == 2);
+  CHECK(out["card"] == f.pseudonymizer.token(PiiType::kCard, "4111111111111111"));
+  CHECK(out["created_ms"] == int64_t{1782864000123});
+  CHECK(out["tokens"] == 412);
+  CHECK(out.dump().find("carol@") == std::string::npos);
+  CHECK(out.dump().find("4111111111111111") == std::string::npos);
+  CHECK(redacted.pii()[0].size() == 2);
+}
+
 TEST_CASE("redact covers text and metadata strings, recursively", "[redaction][redactor]") {
   Fixture f;
   CollectingSink sink;
