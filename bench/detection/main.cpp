@@ -4,7 +4,7 @@
 // Each corpus line is one message (or, for benign dialogues, one whole conversation), run as its
 // own conversation (redacted first, as in a real
 // run) through one RuleRunner holding the whole built-in pack. A message is "flagged" when it
-// gets at least one finding of category security. Per split (train, heldout) it prints:
+// gets at least one finding of category security. Per split (train, heldout, probe) it prints:
 //   - per attack type: messages, recall by type (a finding of the labelled type), recall by any
 //     security finding, and precision of that finding type (over all messages of the split);
 //   - overall attack recall and the benign false-positive rate, per benign family.
@@ -235,7 +235,7 @@ int main(int argc, char** argv) {
   }
   std::printf("convaudit_bench_detection: %zu messages, %zu rules and signatures\n", rows.size(),
               (*rules)->rules().size());
-  for (const char* name : {"train", "heldout"}) {
+  for (const char* name : {"train", "heldout", "probe"}) {
     print_split(name, splits[name], show);
   }
   return 0;
