@@ -62,9 +62,13 @@ Status AtomicFileWriter::flush_buffer() {
   return st;
 }
 
+// Written out at this size: small enough that three writers add little to the peak memory,
+// large enough that write(2) calls stay rare.
+constexpr size_t kWriteBufferBytes = size_t{256} << 10;
+
 Status AtomicFileWriter::append(std::string_view bytes) {
   buffer_.append(bytes);
-  if (buffer_.size() >= (1 << 20)) {
+  if (buffer_.size() >= kWriteBufferBytes) {
     return flush_buffer();
   }
   return ok_status();
