@@ -24,6 +24,7 @@ local OWN = [[(?i)\b(all|every|each|entire|whole|full|alle|tous|toutes|todos|tod
 
 rule {
   id = "security.data_harvesting.bulk_request",
+  roles = { "user", "tool" },
   version = "2.0.0",
   category = "security",
   severity = "high",

@@ -137,6 +137,7 @@ end
 
 rule {
   id = "security.obfuscation.encoded_payload",
+  roles = { "user", "tool" },
   version = "1.0.0",
   category = "security",
   severity = "high",
@@ -177,6 +178,7 @@ rule {
 
 rule {
   id = "security.obfuscation.leetspeak",
+  roles = { "user", "tool" },
   version = "1.0.0",
   category = "security",
   severity = "high",

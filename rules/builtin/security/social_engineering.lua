@@ -32,6 +32,7 @@ local SENSITIVE = any_of({
 
 rule {
   id = "security.social_engineering.pretext_escalation",
+  roles = { "user" },
   version = "1.0.0",
   category = "security",
   severity = "high",
