@@ -1,5 +1,7 @@
 #include "redaction/redactor.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,11 +12,27 @@ namespace {
 // Every string, every key and every integer of a metadata value: PII hides in all three
 // ({"alice@example.com": "vip"}, {"phone": 4155550123}). An integer holding PII becomes the
 // token string; keys that hold none keep their place.
+// A key spelled like an identifier ("latency_ms", "prompt.version") holds no PII of the
+// catalogue: e-mails need '@', numbers digits, secrets and names capitals or digits.
+bool identifier_like(const std::string& key) {
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || c == '_' || c == '-' || c == '.';
+  });
+}
+
+// The shortest PII number of the catalogue (a national phone number) has 7 digits.
+constexpr int64_t kSmallestPiiNumber = 1'000'000;
+
 void redact_json(const Redactor& redactor, nlohmann::json& value, MappingSink& mappings,
                  std::vector<PiiMention>& mentions) {
   if (value.is_string()) {
     value = redactor.redact_text(value.get_ref<const std::string&>(), mappings, &mentions);
   } else if (value.is_number_integer()) {
+    if (value.is_number_unsigned() ? value.get<uint64_t>() < uint64_t{kSmallestPiiNumber}
+                                   : value.get<int64_t>() > -kSmallestPiiNumber &&
+                                         value.get<int64_t>() < kSmallestPiiNumber) {
+      return;
+    }
     const std::string digits = value.dump();
     std::string redacted = redactor.redact_text(digits, mappings, &mentions);
     if (redacted != digits) {
@@ -28,6 +46,9 @@ void redact_json(const Redactor& redactor, nlohmann::json& value, MappingSink& m
     std::vector<std::pair<std::string, std::string>> renamed;  // key -> its redacted form
     for (auto it = value.begin(); it != value.end(); ++it) {
       redact_json(redactor, it.value(), mappings, mentions);
+      if (identifier_like(it.key())) {
+        continue;
+      }
       std::string redacted_key = redactor.redact_text(it.key(), mappings, &mentions);
       if (redacted_key != it.key()) {
         renamed.emplace_back(it.key(), std::move(redacted_key));
