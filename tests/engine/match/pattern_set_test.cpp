@@ -1,6 +1,9 @@
 #include "engine/match/pattern_set.h"
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -36,6 +39,47 @@ TEST_CASE("a bad pattern is refused with RE2's reason", "[match][set]") {
   CHECK(bad.error().message.find("missing )") != std::string::npos);
   // Backreferences are not RE2 syntax: refused, not silently accepted.
   CHECK_FALSE(set.add("(a)\\1"));
+  // A stray ")" is refused too, also case-insensitive (no wrapper group can balance it).
+  CHECK_FALSE(set.add("a)(?:b"));
+  CHECK_FALSE(set.add("a)(?:b", {.case_insensitive = true}));
+  CHECK_FALSE(set.add("x)|(y", {.spans_only = true}));
+}
+
+TEST_CASE("spans from many threads at once: each pattern is compiled alone once, on demand",
+          "[match][set]") {
+  match::PatternSet set;
+  std::vector<int> ids;
+  for (int i = 0; i < 40; ++i) {
+    auto id = set.add("word" + std::to_string(i) + "[a-z]*\\b", {.case_insensitive = (i % 2) == 0});
+    REQUIRE(id);
+    ids.push_back(*id);
+  }
+  REQUIRE(set.compile());
+  const std::string text = "x WORD0abc word1 Word2 word39zz";
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int round = 0; round < 50; ++round) {
+        for (int id : ids) {
+          auto span = set.find(id, text);
+          const bool expect = id == 0 || id == 1 || id == 2 || id == 39;
+          if (span.has_value() != expect) {
+            ++wrong;
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  CHECK(wrong == 0);
+  auto span = set.find(0, text);
+  REQUIRE(span);
+  CHECK(text.substr(span->begin, span->end - span->begin) == "WORD0abc");
+  CHECK_FALSE(set.find(3, text));   // "word3" only starts "word39zz": no word boundary after it
+  CHECK_FALSE(set.find(21, text));  // "word21" is absent
 }
 
 TEST_CASE("for_each_match yields every non-overlapping span", "[match][set]") {
