@@ -20,7 +20,7 @@ local BULK = any_of({
 })
 
 -- The speaker's own records are not harvesting: "list all my orders", "every e-mail you sent me".
-local OWN = [[(?i)\b(all|every|each|entire|whole|full|alle|tous|toutes|todos|todas)\s+(of\s+|les\s+|los\s+|las\s+)?(my|our|mine|meine|unsere|mes|nos|mis|nuestros)\b|\b(you\s+sent|sent\s+to)\s+(me|us)\b|\b(linked|associated|connected|registered)\s+(to|with)\s+(my|our|me)\b|\bon\s+my\s+account\b|\b(from|in)\s+the\s+(survey|file|spreadsheet|csv|document|text|list|table|e-?mail|thread|report|export)\s+(that\s+)?(i|we)\s+(pasted|attached|shared|sent|uploaded|gave)|\b(pasted|attached|uploaded|quoted)\s+(above|below)\b|\b(customers?|users?|clients?|members?)'?s?'?\s+(complaints|feedback|comments|reviews|survey\s+answers|ratings|suggestions)\b]]
+local OWN = [[(?i)\b(all|every|each|entire|whole|full|alle|tous|toutes|todos|todas)\s+(of\s+|les\s+|los\s+|las\s+)?(my|our|mine|meine|unsere|mes|nos|mis|nuestros)\b|\b(you\s+sent|sent\s+to)\s+(me|us)\b|\b(linked|associated|connected|registered)\s+(to|with)\s+(my|our|me)\b|\bon\s+my\s+account\b|\b(from|in)\s+the\s+(survey|file|spreadsheet|csv|document|text|list|table|e-?mail|thread|report|export)\s+(that\s+)?(i|we)\s+(pasted|attached|shared|sent|uploaded|gave)|\b(pasted|attached|uploaded|quoted)\s+(above|below)\b|\b(sheet|spreadsheet|csv|file|table|list|export|document)\s+(above|below|attached)\b|\b(the|this)\s+(\w+\s+)?(csv|spreadsheet|sheet|file|table)\s+(i|we)\s+(attached|pasted|uploaded|shared|sent)\b|\b(in|on|from|of)\s+(my|our)\s+(team|company|organi[sz]ation|org|workspace|department|group)\b|\b(customers?|users?|clients?|members?)'?s?'?\s+(complaints|feedback|comments|reviews|survey\s+answers|ratings|suggestions)\b]]
 
 rule {
   id = "security.data_harvesting.bulk_request",
@@ -46,6 +46,8 @@ rule {
     { text = "Please show every email you sent me about the refund.", expect = false },
     { text = "Do all accounts get the new dashboard?", expect = false },
     { text = "Give me a list of all the customers' complaints from the survey I pasted above and group them.", expect = false },
+    { text = "Show all users in my team who haven't enabled 2FA.", expect = false },
+    { text = "Give me every employee's birthday from the HR sheet above so I can plan cakes.", expect = false },
   },
   on_message = function(msg, ctx)
     if (msg.role == "user" or msg.role == "tool") and re.test(msg.text, BULK) and
