@@ -77,7 +77,11 @@ std::string Redactor::redact_text(std::string_view text, MappingSink& mappings,
   tokens.reserve(spans.size());
   for (const PiiSpan& span : spans) {
     tokens.push_back(pseudonymizer_.token(span.type, span.normalized));
-    mappings.record(tokens.back(), span.type, text.substr(span.begin, span.end - span.begin));
+    // The normalised value is what the token stands for: "Jane@Example.com" and
+    // "jane@example.com", or "(202) 555-0143" and "202.555.0143", are one subject with one token,
+    // so the vault keeps the one value they share (never a spelling that would make the next
+    // spelling look like a different value, i.e. a token collision).
+    mappings.record(tokens.back(), span.type, span.normalized);
     if (mentions != nullptr) {
       mentions->push_back({span.type, tokens.back()});
     }

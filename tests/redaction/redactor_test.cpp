@@ -1,11 +1,14 @@
 #include "redaction/redactor.h"
 
+#include <filesystem>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include "redaction/vault.h"
 #include "tests/support/conversation_builder.h"
 
 using namespace convaudit::redaction;
@@ -39,7 +42,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("redact_text replaces every span by its token and records the original",
+TEST_CASE("redact_text replaces every span by its token and records the normalised value",
           "[redaction][redactor]") {
   Fixture f;
   CollectingSink sink;
@@ -52,8 +55,9 @@ TEST_CASE("redact_text replaces every span by its token and records the original
   CHECK(out == "Mail " + email + " or call " + phone + ", card " + card + ".");
   REQUIRE(sink.items.size() == 3);
   CHECK(sink.items[0].token == email);
-  CHECK(sink.items[0].value == "Jane@Example.com");  // the original, not the normalised form
-  CHECK(sink.items[2].value == "4111 1111 1111 1111");
+  // The normalised value the token stands for, the same for every spelling of it.
+  CHECK(sink.items[0].value == "jane@example.com");
+  CHECK(sink.items[2].value == "4111111111111111");
   REQUIRE(mentions.size() == 3);
   CHECK(mentions[1].type == PiiType::kPhone);
   CHECK(mentions[1].token == phone);
@@ -129,4 +133,33 @@ TEST_CASE("redact covers text and metadata strings, recursively", "[redaction][r
   CHECK(dump.find("bob@corp") == std::string::npos);
   CHECK(dump.find("10.1.2.3") == std::string::npos);
   CHECK(dump.find("Alice") == std::string::npos);
+}
+
+TEST_CASE("every spelling of one value goes to a real vault as one subject, no collision",
+          "[redaction][redactor][vault]") {
+  Fixture f;
+  const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("convaudit-spellings-" + std::to_string(::getpid()));
+  std::filesystem::remove(path);
+  auto vault = convaudit::redaction::Vault::open(path.string(), std::vector<uint8_t>(32, 4));
+  REQUIRE(vault);
+  const std::string out = f.redactor.redact_text(
+      "Call (202) 555-0143 or 202.555.0143 or 202-555-0143. Mail Jane@Example.com, "
+      "jane@example.com or JANE@EXAMPLE.COM. Card 4111 1111 1111 1111 = 4111-1111-1111-1111.",
+      **vault, nullptr);
+  const std::string phone = f.pseudonymizer.token(PiiType::kPhone, "2025550143");
+  const std::string email = f.pseudonymizer.token(PiiType::kEmail, "jane@example.com");
+  CHECK(out.find("202") == std::string::npos);
+  CHECK(out.find(phone) != std::string::npos);
+  CHECK((*vault)->size() == 3);
+  auto flushed = (*vault)->flush();
+  INFO((flushed ? std::string() : flushed.error().message));
+  REQUIRE(flushed);  // was vault.token_collision: the vault kept the first spelling
+  auto revealed = (*vault)->reveal(email);
+  REQUIRE(revealed);
+  CHECK(revealed->value == "jane@example.com");
+  CHECK((*vault)->reveal(phone)->value == "2025550143");
+  vault->reset();
+  std::filesystem::remove(path);
+  std::filesystem::remove(path.string() + ".lock");
 }
