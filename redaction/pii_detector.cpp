@@ -107,7 +107,9 @@ const RuleSpec kRules[] = {
     {PiiType::kCard, Check::kCard, nullptr, R"(\b\d(?:[ \-.]?\d){12,}\b)"},
     {PiiType::kSsn, Check::kSsn, nullptr, R"(\b\d{3}-\d{2}-\d{4}\b)"},
     {PiiType::kSsn, Check::kSsn,
-     R"((?i:\b(?:ssn|ss#|soc(?:ial)?\.? sec(?:urity)?\.?(?: number| no\.?| #| num)?)(?:\b|#))\s*)"
+     R"((?i:\b(?:ssn|ss#|ss (?:number|no\.?|num)|social(?: sec(?:urity)?\.?)?(?: number| no\.?| #| num)?|)"
+     R"(soc\.? sec\.?(?: number| no\.?| #| num)?|tin|itin|tax ?id|taxpayer id(?:entification number)?))"
+     R"((?:\b|#))\s*)"
      R"((?:#|:|=|(?i:is))?\s*)",
      R"(\d{3}[ \-.]?\d{2}[ \-.]?\d{4}\b)"},
     {PiiType::kIban, Check::kIban, nullptr, R"(\b[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){11,34}\b)"},

@@ -105,6 +105,12 @@ TEST_CASE("US social security numbers and their invalid ranges", "[redaction][de
   }
   CHECK(describe("part 123-45-6789-01").empty());
   CHECK(describe("no context 078051120").empty());
+  // The short ways people name it: "social", "ss number", taxpayer ids.
+  CHECK(describe("My social is 536 22 1234") == Found{"SSN:536 22 1234"});
+  CHECK(describe("my ss number is 536.22.1234") == Found{"SSN:536.22.1234"});
+  CHECK(describe("TIN: 536221234") == Found{"SSN:536221234"});
+  CHECK(describe("tax id 536-22-1234") == Found{"SSN:536-22-1234"});
+  CHECK(describe("social media followers 536221234").empty());  // no "is"/":" and not a value
 }
 
 TEST_CASE("IBAN with mod-97 and the country length", "[redaction][detector]") {
