@@ -42,6 +42,7 @@ enum class Check {
   kPassport,
   kDriverLicense,
   kPersonName,
+  kIntroducedName,  // a name after "I'm"/"this is": not a team, product or feeling
   kAddress,
 };
 
@@ -144,8 +145,22 @@ const RuleSpec kRules[] = {
      R"((?:(?i:\bmy (?:full )?name is|\bmein name ist|\bich hei(?:ß|ss)e|\bje m'appelle|)"
      R"(\bmon nom est|\bme llamo|\bmi nombre es|\bmi chiamo|\bil mio nome è|\bik heet|)"
      R"(\bmijn naam is|\bdear (?:mr|mrs|ms|dr|herr|frau)\.?)|(?m:^)[ \t]*)"
-     R"((?i:full name|name|nombre|nom)[ \t]*:|[,;|(][ \t]*(?i:name)[ \t]*:)[ \t]*)",
-     R"(\p{Lu}[\p{L}'\-]+(?: \p{Lu}[\p{L}'\-]+){0,2})"},
+     R"((?i:full name|name|nombre|nom)[ \t]*:|[,;|(][ \t]*(?i:name)[ \t]*:|)"
+     R"(\b(?:Full name|Name|Nombre|Nom|Naam|Nome)[ \t]*:)[ \t]*)",
+     // Later words need a lower-case second letter: "Jürgen Patel USPS ..." stops before USPS.
+     R"(\p{Lu}[\p{L}'\-]+(?: \p{Lu}[\p{Ll}'][\p{L}'\-]*){0,2})"},
+    // Self-introductions ("I'm Sarah Connor", "this is John Smith from billing"): two or three
+    // capitalised words; the check drops team and product phrases ("This is Customer Service").
+    {PiiType::kPersonName, Check::kIntroducedName,
+     R"((?:\b(?i:i['’]?m|i am|this is|it['’]?s|my name['’]?s) ))",
+     R"(\p{Lu}\p{Ll}+(?:[ \-]\p{Lu}\p{Ll}+){1,2}\b)"},
+    // A sign-off line ("Best regards,") followed by a line that is only a name.
+    {PiiType::kPersonName, Check::kPersonName,
+     R"((?m:^)[ \t]*(?i:(?:(?:best|kind|warm|many)[ \t]+)?(?:regards|wishes|thanks)|thank you|cheers|)"
+     R"(sincerely|best|yours(?: truly| sincerely)?|saludos|un saludo|cordialement|cordiali saluti|)"
+     R"(viele grüße|mit freundlichen grüßen|liebe grüße|groeten|met vriendelijke groet)[ \t]*[,!.]?)"
+     R"([ \t]*\r?\n[ \t]*)",
+     R"(\p{Lu}[\p{L}'\-]+(?: \p{Lu}[\p{L}'\-]+){0,2}[ \t]*(?m:$))"},
     {PiiType::kAddress, Check::kAddress, nullptr,
      R"(\b\d{1,5}[A-Za-z]? (?:\p{Lu}[\p{L}'\-]*\.? ){1,4}(?:Street|St|Avenue|Ave|Road|Rd|)"
      R"(Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent|Square|Sq|)"
@@ -740,6 +755,43 @@ bool ipv6_plausible(std::string_view value) {
   return groups >= 3 || (groups == 2 && strong);
 }
 
+// Capitalised words that follow "I'm" or "this is" without being a name: teams and products
+// ("This is Customer Service"), feelings and title-case filler ("I'm Not Sure").
+constexpr std::string_view kNotNameWords[] = {
+    "account",   "admin",      "agent",     "ai",       "assistant", "bank",     "billing",
+    "bot",       "business",   "care",      "center",   "centre",    "chat",     "company",
+    "customer",  "department", "desk",      "support",  "service",   "services", "team",
+    "technical", "tech",       "sales",     "security", "manager",   "office",   "help",
+    "helpdesk",  "online",     "premium",   "pro",      "plus",      "order",    "invoice",
+    "not",       "very",       "so",        "really",   "just",      "still",    "sorry",
+    "happy",     "glad",       "sure",      "here",     "back",      "calling",  "writing",
+    "trying",    "looking",    "having",    "going",    "the",       "a",        "an",
+    "your",      "our",        "my",        "this",     "that",      "new",      "from",
+    "in",        "on",         "at",        "with",     "and",       "or",       "of",
+    "monday",    "tuesday",    "wednesday", "thursday", "friday",    "saturday", "sunday",
+    "january",   "february",   "march",     "april",    "may",       "june",     "july",
+    "august",    "september",  "october",   "november", "december",  "ok",       "okay",
+    "thanks",    "thank",      "hello",     "hi",       "dear",      "mr",       "mrs",
+    "ms",        "dr",         "street",    "road",     "avenue",    "api",      "app",
+    "apple",     "google",     "microsoft", "amazon",   "windows",   "iphone",   "android",
+    "chatgpt",   "openai",     "gpt",       "claude",   "english",   "german",   "french",
+    "spanish",   "italian",    "dutch"};
+
+bool looks_like_introduced_name(std::string_view value) {
+  size_t start = 0;
+  while (start < value.size()) {
+    size_t end = value.find_first_of(" -", start);
+    end = end == std::string_view::npos ? value.size() : end;
+    const std::string word = lower(value.substr(start, end - start));
+    if (std::find(std::begin(kNotNameWords), std::end(kNotNameWords), word) !=
+        std::end(kNotNameWords)) {
+      return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
 // Returns false when the candidate is not PII; otherwise fills span.end and span.normalized.
 bool validate(Check check, std::string_view text, PiiSpan& span) {
   std::string_view value = text.substr(span.begin, span.end - span.begin);
@@ -916,10 +968,17 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
       }
       return true;
     }
+    case Check::kIntroducedName:
+      if (!looks_like_introduced_name(value)) {
+        return false;
+      }
+      span.normalized = std::string(value);
+      return true;
     case Check::kDateOfBirth:
     case Check::kPersonName:
     case Check::kAddress:
-      span.normalized = std::string(value);
+      span.end = span.begin + trim_trailing(value, 0, value.size(), " \t");
+      span.normalized = std::string(text.substr(span.begin, span.end - span.begin));
       return true;
     case Check::kBech32:
       span.normalized = lower(value);

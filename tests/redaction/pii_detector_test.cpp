@@ -192,6 +192,18 @@ TEST_CASE("names and addresses only with reliable context", "[redaction][detecto
   CHECK(describe("Name: María García\nEmail:") == Found{"NAME:María García"});
   CHECK(describe("my name is not important").empty());
   CHECK(describe("John Smith called").empty());
+  // Introductions, sign-offs and a "Name:" field anywhere in the line.
+  CHECK(describe("Hi, I'm Sarah Connor and my order is late") == Found{"NAME:Sarah Connor"});
+  CHECK(describe("This is John Smith from accounting") == Found{"NAME:John Smith"});
+  CHECK(describe("Thanks for the help.\nBest regards,\nMaria Garcia\n") ==
+        Found{"NAME:Maria Garcia"});
+  CHECK(describe("Ciao! Name: Sven Dubois") == Found{"NAME:Sven Dubois"});
+  CHECK(describe("me llamo Jürgen Patel USPS 4602") == Found{"NAME:Jürgen Patel"});
+  // Teams, products and feelings after "this is" / "I'm" are not names.
+  CHECK(describe("This is Customer Service, how can I help?").empty());
+  CHECK(describe("I'm Not Sure what you mean").empty());
+  CHECK(describe("this is Google Chrome on Windows").empty());
+  CHECK(describe("Best regards,\nthe support team").empty());
   CHECK(describe("I live at 221B Baker Street, London") == Found{"ADDRESS:221B Baker Street"});
   CHECK(describe("ship to 1600 Pennsylvania Ave.") == Found{"ADDRESS:1600 Pennsylvania Ave"});
   CHECK(describe("Adresse: Hauptstraße 5, Berlin") == Found{"ADDRESS:Hauptstraße 5"});
