@@ -254,12 +254,18 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
   }
 
   // Times.
+  // `created` (Unix seconds) of the response, or of the record when the gateway stored the
+  // completion's own fields next to the request ({"id", "created", "request", "response"}).
   std::optional<int64_t> created_ns;
-  if (const json* created = member(response_fields, "created")) {
+  const bool response_created = member(response_fields, "created") != nullptr;
+  if (const json* created =
+          response_created ? member(response_fields, "created") : member(record, "created")) {
     if (auto ns = parse_timestamp_value(*created)) {
       created_ns = *ns;
     } else {
-      reject(ErrorCode::kBadTimestamp, "response.created: " + ns.error().message);
+      reject(
+          ErrorCode::kBadTimestamp,
+          std::string(response_created ? "response.created: " : "created: ") + ns.error().message);
       return;
     }
   }
@@ -283,7 +289,8 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
   }
   if (!start_ns) {
     reject(ErrorCode::kMissingField,
-           "no timestamp (timestamp, created_at, request_time, start_time or response.created)");
+           "no timestamp (timestamp, created_at, request_time, start_time, response.created or "
+           "created)");
     return;
   }
   if (!end_ns && latency_ms) {

@@ -127,6 +127,22 @@ TEST_CASE("openai: session id precedence and missing everything", "[ingest][open
   CHECK(dev.messages[0].text == "rules");
 }
 
+TEST_CASE("openai: the completion's own created, next to the request, dates the call",
+          "[ingest][openai]") {
+  auto out = read_text(
+      R"({"id": "chatcmpl-1", "object": "chat.completion", "created": 1782900000, "metadata": {"session_id": "s"}, "request": {"messages": [{"role": "user", "content": [{"type": "text", "text": "Where is order 123?"}]}]}, "response": {"choices": [{"index": 0, "message": {"role": "assistant", "content": "It ships tomorrow."}}]}}
+{"created": "yesterday", "metadata": {"session_id": "s"}, "request": {"messages": [{"role": "user", "content": "x"}]}}
+)",
+      InputFormat::kOpenai);
+  REQUIRE(out.stats);
+  REQUIRE(out.messages.size() == 2);
+  CHECK(out.messages[0].timestamp_ns == int64_t{1782900000} * 1'000'000'000);
+  CHECK(out.messages[1].text == "It ships tomorrow.");
+  REQUIRE(out.rejects.rejects().size() == 1);
+  CHECK(out.rejects.rejects()[0].code == ErrorCode::kBadTimestamp);
+  CHECK(out.rejects.rejects()[0].reason.find("created") != std::string::npos);
+}
+
 TEST_CASE("openai: is_openai_record", "[ingest][openai]") {
   CHECK(internal::is_openai_record(json::parse(R"({"request": {"messages": []}})")));
   CHECK(internal::is_openai_record(json::parse(R"({"response": [{"choices": []}]})")));
