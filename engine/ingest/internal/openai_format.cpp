@@ -33,6 +33,75 @@ const json* payload(const json& record, std::string_view key) {
   return part;
 }
 
+// The request of a gateway record: `request` (or its body), or the record itself when the gateway
+// logged the request's fields at the top level next to the response ({"model", "messages",
+// "response": {...}}).
+const json* request_of(const json& record) {
+  if (const json* request = payload(record, "request")) {
+    return request;
+  }
+  const json* messages = member(record, "messages");
+  const json* response = member(record, "response");
+  if (messages != nullptr && messages->is_array() && response != nullptr &&
+      (response->is_object() || response->is_array())) {
+    return &record;
+  }
+  return nullptr;
+}
+
+// A response in the Messages API shape (Anthropic and gateways in front of it): one assistant
+// message whose `content` is a list of blocks, no `choices`.
+bool is_message_response(const json& response) {
+  if (member(response, "choices") != nullptr) {
+    return false;
+  }
+  const json* content = member(response, "content");
+  if (content == nullptr || !content->is_array()) {
+    return false;
+  }
+  auto role = string_field(response, {"role"});
+  auto type = string_field(response, {"type"});
+  return (role && *role == "assistant") || (type && *type == "message");
+}
+
+// Messages API blocks of a request message: tool_use blocks as OpenAI-style tool calls (so a
+// repeated answer matches the call that first gave it), tool_result blocks as a tool message.
+struct Blocks {
+  json tool_calls = json::array();
+  std::optional<std::string> tool_result;
+  std::string tool_use_id;
+};
+
+Blocks read_blocks(const json& content) {
+  Blocks out;
+  if (!content.is_array()) {
+    return out;
+  }
+  for (const json& block : content) {
+    auto type = string_field(block, {"type"});
+    if (!type) {
+      continue;
+    }
+    if (*type == "tool_use") {
+      const json* input = member(block, "input");
+      out.tool_calls.push_back(
+          json{{"id", block.value("id", "")},
+               {"type", "function"},
+               {"function",
+                {{"name", block.value("name", "")},
+                 {"arguments", input != nullptr ? input->dump() : std::string("{}")}}}});
+    } else if (*type == "tool_result") {
+      const json* result = member(block, "content");
+      std::optional<std::string> text = result != nullptr ? content_text(*result) : std::nullopt;
+      out.tool_result = out.tool_result.value_or("") +
+                        (out.tool_result && !out.tool_result->empty() ? "\n" : "") +
+                        text.value_or("");
+      out.tool_use_id = block.value("tool_use_id", "");
+    }
+  }
+  return out;
+}
+
 const json* chunk_list(const json& response) {
   if (response.is_array()) {
     return &response;
@@ -143,13 +212,14 @@ bool is_openai_record(const json& record) {
   if (!record.is_object()) {
     return false;
   }
-  if (const json* request = payload(record, "request")) {
+  if (const json* request = request_of(record)) {
     if (const json* messages = member(*request, "messages"); messages && messages->is_array()) {
       return true;
     }
   }
   if (const json* response = payload(record, "response")) {
-    if (chunk_list(*response) != nullptr || member(*response, "choices") != nullptr) {
+    if (chunk_list(*response) != nullptr || member(*response, "choices") != nullptr ||
+        is_message_response(*response)) {
       return true;
     }
   }
@@ -167,7 +237,7 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
     return;
   }
   static const json kEmpty = json::object();
-  const json* request_ptr = payload(record, "request");
+  const json* request_ptr = request_of(record);
   const json& request = request_ptr != nullptr && request_ptr->is_object() ? *request_ptr : kEmpty;
   const json* response_ptr = payload(record, "response");
   const json empty_response = json::object();
@@ -188,7 +258,37 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
         response_fields[key] = *value;
       }
     }
-    if (const json* list = member(response, "choices")) {
+    if (is_message_response(response)) {
+      // Messages API: text blocks are the answer, tool_use blocks its tool calls.
+      Choice choice;
+      const json& blocks = *member(response, "content");
+      if (auto text = content_text(blocks)) {
+        choice.text = std::move(*text);
+        choice.has_text = true;
+      }
+      choice.tool_calls = read_blocks(blocks).tool_calls;
+      if (auto reason = string_field(response, {"stop_reason"})) {
+        choice.finish_reason = *reason;
+      }
+      if (const json* usage = member(response, "usage"); usage && usage->is_object()) {
+        // input/output tokens as the operations figures read them (prompt + completion).
+        json mapped = *usage;
+        auto in = integer_value(usage->value("input_tokens", json()));
+        auto out_tokens = integer_value(usage->value("output_tokens", json()));
+        if (in && !mapped.contains("prompt_tokens")) {
+          mapped["prompt_tokens"] = *in;
+        }
+        if (out_tokens && !mapped.contains("completion_tokens")) {
+          mapped["completion_tokens"] = *out_tokens;
+        }
+        response_fields["usage"] = std::move(mapped);
+      }
+      if (!choice.has_text && choice.tool_calls.empty()) {
+        reject(ErrorCode::kMissingField, "response.content has no text or tool_use block");
+      } else {
+        choices.push_back(std::move(choice));
+      }
+    } else if (const json* list = member(response, "choices")) {
       if (!list->is_array()) {
         reject(ErrorCode::kBadField, "response.choices is not an array");
         return;
@@ -325,6 +425,20 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
   const json* messages = member(request, "messages");
   std::vector<core::Message> out;
   int64_t position = 0;
+  // A Messages API request carries its system prompt beside the messages, not among them.
+  if (const json* system = member(request, "system"); system != nullptr && messages != nullptr) {
+    if (auto text = content_text(*system)) {
+      core::Message message;
+      message.metadata = shared;
+      message.session_id = *session;
+      message.role = core::Role::kSystem;
+      message.text = std::move(*text);
+      message.timestamp_ns = *start_ns;
+      message.metadata[std::string(kCallPositionKey)] = position++;
+      message.source = SourceLocation{file, line};
+      out.push_back(std::move(message));
+    }
+  }
   if (messages != nullptr) {
     if (!messages->is_array()) {
       reject(ErrorCode::kBadField, "request.messages is not an array");
@@ -346,12 +460,22 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
       core::Message message;
       message.metadata = shared;
       std::optional<std::string> text;
+      Blocks blocks;
       if (const json* content = member(m, "content")) {
         text = content_text(*content);
+        blocks = read_blocks(*content);
       }
       const json* calls = member(m, "tool_calls");
+      if (calls == nullptr && !blocks.tool_calls.empty()) {
+        calls = &blocks.tool_calls;
+      }
       if (calls != nullptr) {
         message.metadata["tool_calls"] = *calls;
+      }
+      if (!text && blocks.tool_result) {  // a user turn that only returns tool results
+        text = blocks.tool_result;
+        role = core::Role::kTool;
+        message.metadata["tool_call_id"] = blocks.tool_use_id;
       }
       if (!text && calls == nullptr) {
         reject(ErrorCode::kMissingField, path + " has no text content");

@@ -143,6 +143,35 @@ TEST_CASE("openai: the completion's own created, next to the request, dates the 
   CHECK(out.rejects.rejects()[0].reason.find("created") != std::string::npos);
 }
 
+TEST_CASE("openai: a Messages API log (top-level request, content blocks) is read whole",
+          "[ingest][openai]") {
+  // Two calls of one conversation as a gateway in front of the Messages API logs them: the
+  // request's fields at the top level, `system` beside the messages, the answer as blocks.
+  auto out = read_text(
+      R"({"model": "claude-3-5-sonnet", "conversation_id": "m1", "timestamp": "2026-07-02T10:00:00Z", "system": "You are Acme support.", "messages": [{"role": "user", "content": [{"type": "text", "text": "Where is order 7781?"}]}], "response": {"id": "msg_1", "type": "message", "role": "assistant", "content": [{"type": "text", "text": "Let me check."}, {"type": "tool_use", "id": "tu_1", "name": "lookup_order", "input": {"order": 7781}}], "stop_reason": "tool_use", "usage": {"input_tokens": 30, "output_tokens": 12}}}
+{"model": "claude-3-5-sonnet", "conversation_id": "m1", "timestamp": "2026-07-02T10:00:05Z", "system": "You are Acme support.", "messages": [{"role": "user", "content": [{"type": "text", "text": "Where is order 7781?"}]}, {"role": "assistant", "content": [{"type": "text", "text": "Let me check."}, {"type": "tool_use", "id": "tu_1", "name": "lookup_order", "input": {"order": 7781}}]}, {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "tu_1", "content": [{"type": "text", "text": "order 7781: ships tomorrow"}]}]}], "response": {"type": "message", "role": "assistant", "content": [{"type": "text", "text": "It ships tomorrow."}], "stop_reason": "end_turn"}}
+)");
+  REQUIRE(out.stats);
+  CHECK(out.stats->format == InputFormat::kOpenai);
+  CHECK(out.rejects.rejects().empty());
+  auto assembled = assemble(out.messages);
+  const core::Conversation* m1 = assembled.find("m1");
+  REQUIRE(m1 != nullptr);
+  CHECK(transcript(*m1) ==
+        "system: You are Acme support.\n"
+        "user: Where is order 7781?\n"
+        "assistant: Let me check.\n"
+        "tool: order 7781: ships tomorrow\n"
+        "assistant: It ships tomorrow.\n");
+  CHECK(assembled.duplicates == 3);  // call 2 repeats system, user and the first answer
+  CHECK(m1->messages[3].metadata["tool_call_id"] == "tu_1");
+  const auto& answer = m1->messages[2];
+  CHECK(answer.metadata["tool_calls"][0]["function"]["name"] == "lookup_order");
+  CHECK(answer.metadata["usage"]["prompt_tokens"] == 30);
+  CHECK(answer.metadata["usage"]["completion_tokens"] == 12);
+  CHECK(answer.metadata["finish_reason"] == "tool_use");
+}
+
 TEST_CASE("openai: is_openai_record", "[ingest][openai]") {
   CHECK(internal::is_openai_record(json::parse(R"({"request": {"messages": []}})")));
   CHECK(internal::is_openai_record(json::parse(R"({"response": [{"choices": []}]})")));
