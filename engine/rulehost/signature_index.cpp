@@ -1,6 +1,7 @@
 #include "engine/rulehost/signature_index.h"
 
 #include <algorithm>
+#include <mutex>
 #include <utility>
 
 #include "engine/match/pattern_set.h"
@@ -21,14 +22,46 @@ bool is_continuation(char c) {
 
 }  // namespace
 
+// Which signatures hit, in two steps. The whole set answers "does anything hit?" with its
+// first-match DFA, which stops early: that is all a message without a hit costs. Listing the
+// hits needs the set's many-match mode, whose DFA states explode on attack text when hundreds
+// of patterns with bounded gaps (".{0,60}") are partly matched at once (119 us per message on
+// the detection corpus, 280 patterns). So the list comes from shards of at most kShardPatterns
+// patterns, one signature file's signatures together, each asked first whether it hits at all
+// (13 us per attack message). Shards are compiled on first use, once, by whichever thread
+// needs them first.
+constexpr size_t kShardPatterns = 48;
+
 struct SignatureIndex::Impl {
+  struct Shard {
+    std::vector<int> global_ids;  // shard pattern id -> pattern id in `set`
+    std::vector<std::string> patterns;
+    mutable std::once_flag once;
+    mutable std::unique_ptr<match::PatternSet> set;  // null if it failed to compile
+  };
   std::vector<RuleInfo> signatures;
   std::vector<uint8_t> role_mask;             // per signature: bit role_bit(role) set when scanned
   uint8_t any_mask = 0;                       // union of role_mask
   std::vector<size_t> pattern_owner;          // pattern id -> signature position
   std::vector<std::vector<int>> pattern_ids;  // signature position -> its pattern ids
   match::PatternSet set;
+  std::vector<std::unique_ptr<Shard>> shards;
   bool compiled = false;
+
+  const match::PatternSet* shard_set(const Shard& shard) const {
+    std::call_once(shard.once, [&shard] {
+      auto built = std::make_unique<match::PatternSet>();
+      for (const std::string& pattern : shard.patterns) {
+        if (!built->add(pattern)) {
+          return;  // cannot happen: the whole set took the same pattern
+        }
+      }
+      if (built->compile()) {
+        shard.set = std::move(built);
+      }
+    });
+    return shard.set.get();
+  }
 };
 
 SignatureIndex::SignatureIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -71,6 +104,34 @@ Result<std::unique_ptr<const SignatureIndex>> SignatureIndex::build(
   if (out.size() > errors_before) {
     return fail(out[errors_before]);
   }
+  // Shards: signatures ordered by file (then id), a new shard per file or when full.
+  std::vector<size_t> order(impl->signatures.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return impl->signatures[a].where.file < impl->signatures[b].where.file;
+  });
+  const std::string* shard_file = nullptr;
+  for (size_t position : order) {
+    const std::vector<int>& ids = impl->pattern_ids[position];
+    if (ids.empty()) {
+      continue;
+    }
+    const std::string& file = impl->signatures[position].where.file;
+    if (impl->shards.empty() || shard_file == nullptr || *shard_file != file ||
+        impl->shards.back()->patterns.size() + ids.size() > kShardPatterns) {
+      impl->shards.push_back(std::make_unique<Impl::Shard>());
+      shard_file = &file;
+    }
+    Impl::Shard& shard = *impl->shards.back();
+    for (size_t i = 0; i < ids.size(); ++i) {
+      shard.global_ids.push_back(ids[i]);
+    }
+    for (const std::string& pattern : impl->signatures[position].patterns) {
+      shard.patterns.push_back(pattern);
+    }
+  }
   if (impl->set.size() > 0) {
     if (Status compiled = impl->set.compile(); !compiled) {
       Error error = compiled.error();
@@ -105,12 +166,33 @@ std::vector<size_t> SignatureIndex::match(std::string_view text, core::Role role
   if (!impl_->compiled || !any_scans(role)) {
     return hits;
   }
-  for (int id : impl_->set.match(text)) {
+  if (!impl_->set.matches_any(text)) {
+    return hits;
+  }
+  auto take = [&](int id) {
     const size_t position = impl_->pattern_owner[static_cast<size_t>(id)];
-    if (scans(position, role) && (hits.empty() || hits.back() != position)) {
-      hits.push_back(position);  // ids ascend and a signature's ids are contiguous
+    if (scans(position, role)) {
+      hits.push_back(position);
+    }
+  };
+  for (const auto& shard : impl_->shards) {
+    const match::PatternSet* set = impl_->shard_set(*shard);
+    if (set == nullptr) {  // never expected; the whole set still gives the right answer
+      hits.clear();
+      for (int id : impl_->set.match(text)) {
+        take(id);
+      }
+      break;
+    }
+    if (!set->matches_any(text)) {
+      continue;
+    }
+    for (int id : set->match(text)) {
+      take(shard->global_ids[static_cast<size_t>(id)]);
     }
   }
+  std::sort(hits.begin(), hits.end());
+  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
   return hits;
 }
 
@@ -132,7 +214,13 @@ bool SignatureIndex::first_span(size_t position, std::string_view text, size_t& 
 }
 
 uint64_t SignatureIndex::fallback_count() const {
-  return impl_->set.fallback_count();
+  uint64_t total = impl_->set.fallback_count();
+  for (const auto& shard : impl_->shards) {
+    if (const match::PatternSet* set = impl_->shard_set(*shard)) {
+      total += set->fallback_count();
+    }
+  }
+  return total;
 }
 
 std::string excerpt_around(std::string_view text, size_t begin, size_t end, size_t limit) {

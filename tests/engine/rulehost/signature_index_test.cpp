@@ -4,6 +4,9 @@
 #include "engine/rulehost/signature_index.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -342,6 +345,46 @@ TEST_CASE("SignatureIndex maps every pattern back to its signature", "[rulehost]
   auto empty = SignatureIndex::build({});
   REQUIRE(empty);
   CHECK((*empty)->match("anything", core::Role::kUser).empty());
+}
+
+TEST_CASE("hits listed across many shards and files are every hit, from many threads at once",
+          "[rulehost][signature]") {
+  // 90 signatures in three files, two patterns each with bounded gaps: more patterns than one
+  // shard holds, so hits come from several shards (compiled on first use).
+  std::vector<RuleInfo> signatures;
+  for (int i = 0; i < 90; ++i) {
+    const std::string word = "w" + std::to_string(1000 + i);
+    RuleInfo info = signature_info("s." + std::to_string(1000 + i),
+                                   {"(?i)\\b" + word + "\\b.{0,40}\\bnow\\b", "x" + word + "y"});
+    info.where.file = "file" + std::to_string(i % 3) + ".lua";
+    signatures.push_back(std::move(info));
+  }
+  auto index = SignatureIndex::build(signatures);
+  REQUIRE(index);
+  const SignatureIndex& set = **index;
+  CHECK(set.pattern_count() == 180);
+  // Hits 0, 1, 44, 45, 88 (positions are id order = number order) via either pattern.
+  const std::string text = "W1000 then now; xw1001y; w1044 and now x w1045 NOW; xw1088y";
+  const std::vector<size_t> expected = {0, 1, 44, 45, 88};
+  CHECK(set.match(text, core::Role::kUser) == expected);
+  CHECK(set.match("w1000 later", core::Role::kUser).empty());
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int round = 0; round < 20; ++round) {
+        if (set.match(text, core::Role::kUser) != expected ||
+            !set.match("nothing to see", core::Role::kUser).empty()) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  CHECK(wrong == 0);
+  CHECK(set.fallback_count() == 0);
 }
 
 TEST_CASE("excerpts are a bounded window around the match", "[rulehost][signature]") {
