@@ -9,9 +9,11 @@
 //              roles = { "user" },                  -- optional, default user and tool
 //              examples = { "..." }, negatives = { "..." } }
 //
-// A message is matched once against the whole set whatever the number of signatures; the hits
-// of signatures that do not scan the message's role are dropped. A Set failure at match time
-// falls back to per-pattern matching (counted, see fallback_count): never read as "no match".
+// A message is asked once, against the whole set, whether anything hits (the usual answer is
+// no, whatever the number of signatures); only then are the hits listed, from shards of a few
+// dozen patterns (signature_index.cpp says why). Hits of signatures that do not scan the
+// message's role are dropped. A Set failure at match time falls back to per-pattern matching
+// (counted, see fallback_count): never read as "no match".
 
 #include <cstddef>
 #include <cstdint>
@@ -47,7 +49,7 @@ class SignatureIndex {
   bool any_scans(core::Role role) const;
 
   // Positions (ascending) of the signatures with at least one pattern matching `text` that scan
-  // `role`. One PatternSet::match call.
+  // `role`.
   std::vector<size_t> match(std::string_view text, core::Role role) const;
   // The first span (byte range) of a pattern of signature `position` in `text`, the earliest
   // one among its patterns; false when only empty matches exist.
