@@ -1069,19 +1069,14 @@ std::vector<PiiSpan> PiiDetector::detect(std::string_view text) const {
   std::vector<Candidate> candidates;
   for (size_t order = 0; order < impl_->rules.size(); ++order) {
     const Rule& rule = impl_->rules[order];
-    if (rule.spec.check == Check::kPhone) {
-      for (auto r =
-               internal::next_phone_run(text, first_digit < text.size() ? scan_from : text.size());
-           r; r = internal::next_phone_run(text, r->end)) {
-        find_phones(text, r->begin, r->end, order, candidates);
-      }
-      continue;
-    }
-    if (rule.spec.check == Check::kCard) {
-      for (auto r =
-               internal::next_card_run(text, first_digit < text.size() ? scan_from : text.size());
-           r; r = internal::next_card_run(text, r->end)) {
-        find_cards(text, r->begin, r->end, order, candidates);
+    if (rule.spec.check == Check::kPhone || rule.spec.check == Check::kCard) {
+      // Digit runs come from the hand-written scanners, not from RE2.
+      const bool phone = rule.spec.check == Check::kPhone;
+      const auto next_run = phone ? internal::next_phone_run : internal::next_card_run;
+      const auto find = phone ? find_phones : find_cards;
+      for (auto r = next_run(text, first_digit < text.size() ? scan_from : text.size()); r;
+           r = next_run(text, r->end)) {
+        find(text, r->begin, r->end, order, candidates);
       }
       continue;
     }
