@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/core/hex.h"
+
 #include "reports/report_builder.h"
 
 namespace convaudit::reports {
@@ -238,24 +240,6 @@ uint32_t next_code_point(std::string_view text, size_t& i) {
   return code;
 }
 
-void append_utf8(std::string& out, uint32_t code) {
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
-}
-
 }  // namespace
 
 Result<std::vector<FlaggedSession>> parse_flagged_jsonl(std::string_view text) {
@@ -431,7 +415,7 @@ std::string yaml_quote(std::string_view text) {
                    code == 0xFEFF || code == 0xFFFE || code == 0xFFFF) {
           append_hex_escape(out, 'u', code, 4);
         } else {
-          append_utf8(out, code);
+          core::append_utf8(out, code);
         }
     }
   }

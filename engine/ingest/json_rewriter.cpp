@@ -9,6 +9,8 @@
 
 #include <zlib.h>
 
+#include "engine/core/hex.h"
+
 namespace convaudit::ingest {
 namespace {
 
@@ -32,50 +34,19 @@ bool ends_bare_run(char c) {
   }
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 std::optional<uint32_t> read_hex4(std::string_view s, size_t at) {
   if (at + 4 > s.size()) {
     return std::nullopt;
   }
   uint32_t v = 0;
   for (size_t i = 0; i < 4; ++i) {
-    const int h = hex_value(s[at + i]);
+    const int h = core::hex_digit_value(s[at + i]);
     if (h < 0) {
       return std::nullopt;
     }
     v = v << 4 | static_cast<uint32_t>(h);
   }
   return v;
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // Decodes the body of a string literal (between the quotes). nullopt for an invalid escape.
@@ -138,7 +109,7 @@ std::optional<std::string> decode_body(std::string_view body) {
         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
           cp = 0xFFFD;
         }
-        append_utf8(out, cp);
+        core::append_utf8(out, cp);
         break;
       }
       default:

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 
+#include "engine/core/hex.h"
 #include "engine/crypto/sha256.h"
 
 namespace convaudit::redaction::internal {
@@ -93,19 +94,6 @@ void keccak_f(std::array<uint64_t, 25>& a) {
     }
     a[0] ^= rc;
   }
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 }  // namespace
@@ -364,7 +352,7 @@ bool eth_address_valid(std::string_view address) {
   bool has_upper = false;
   std::string lowered;
   for (char c : hex) {
-    if (hex_value(c) < 0) {
+    if (core::hex_digit_value(c) < 0) {
       return false;
     }
     has_lower = has_lower || (c >= 'a' && c <= 'f');

@@ -25,3 +25,19 @@ TEST_CASE("base64 matches RFC 4648 vectors", "[core][base64]") {
   CHECK_FALSE(from_base64("Zm=v"));
   CHECK_FALSE(from_base64("Zm9v!A=="));
 }
+
+TEST_CASE("hex digit values and UTF-8 encoding of code points", "[core][hex]") {
+  using convaudit::core::append_utf8;
+  using convaudit::core::hex_digit_value;
+  CHECK(hex_digit_value('0') == 0);
+  CHECK(hex_digit_value('9') == 9);
+  CHECK(hex_digit_value('a') == 10);
+  CHECK(hex_digit_value('F') == 15);
+  CHECK(hex_digit_value('g') == -1);
+  CHECK(hex_digit_value(' ') == -1);
+  std::string out;
+  for (uint32_t code : {0x41u, 0xE9u, 0x20ACu, 0x1F600u}) {
+    append_utf8(out, code);
+  }
+  CHECK(out == "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+}
