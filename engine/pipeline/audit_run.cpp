@@ -1,7 +1,6 @@
 #include "engine/pipeline/audit_run.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -22,6 +21,7 @@
 #include "engine/ingest/log_reader.h"
 #include "engine/ingest/session_assembler.h"
 #include "engine/pipeline/internal/atomic_file.h"
+#include "engine/pipeline/internal/ordered_pool.h"
 #include "engine/pipeline/internal/spill.h"
 #include "engine/rulehost/rule_pack_loader.h"
 #include "engine/rulehost/rule_runner.h"
@@ -197,43 +197,32 @@ Result<IngestResult> ingest_inputs(const RunOptions& options, const std::vector<
   return out;
 }
 
-// Redaction and rules on a pool of workers, each with its own RuleRunner (its own Lua state),
-// reused for every partition. Slot i holds conversation i, so output order never depends on
-// scheduling.
+// Redaction and rules for one partition at a time per worker; each worker has its own
+// RuleRunner (its own Lua state), made on the worker's thread the first time it is needed.
 class Evaluator {
  public:
-  static Result<Evaluator> create(const std::shared_ptr<const rulehost::RuleSet>& rules,
-                                  int threads) {
-    Evaluator evaluator;
-    for (int i = 0; i < std::max(1, threads); ++i) {
-      auto runner = rulehost::RuleRunner::create(rules);
-      if (!runner) {
-        return fail(runner.error());
-      }
-      evaluator.runners_.push_back(std::move(*runner));
-    }
-    return evaluator;
-  }
+  Evaluator(std::shared_ptr<const rulehost::RuleSet> rules, size_t workers)
+      : rules_(std::move(rules)), runners_(std::max<size_t>(1, workers)) {}
 
-  std::vector<ConversationSlot> run(std::vector<core::Conversation> conversations,
-                                    const redaction::Redactor& redactor,
-                                    redaction::MappingSink& mappings) {
-    std::vector<ConversationSlot> slots(conversations.size());
-    std::atomic<size_t> next{0};
-    auto work = [&](rulehost::RuleRunner& runner) {
-      for (size_t i = next++; i < conversations.size(); i = next++) {
-        slots[i].redacted.emplace(redactor.redact(std::move(conversations[i]), mappings));
-        slots[i].result = runner.run(*slots[i].redacted);
+  size_t workers() const { return runners_.size(); }
+
+  // Conversation i goes to slot i, so the output order never depends on scheduling.
+  Result<std::vector<ConversationSlot>> run(size_t worker,
+                                            std::vector<core::Conversation> conversations,
+                                            const redaction::Redactor& redactor,
+                                            redaction::MappingSink& mappings) {
+    std::unique_ptr<rulehost::RuleRunner>& runner = runners_.at(worker);
+    if (runner == nullptr) {
+      auto created = rulehost::RuleRunner::create(rules_);
+      if (!created) {
+        return fail(created.error());
       }
-    };
-    size_t workers = std::max<size_t>(1, std::min(runners_.size(), conversations.size()));
-    std::vector<std::thread> pool;
-    for (size_t i = 1; i < workers; ++i) {
-      pool.emplace_back(work, std::ref(*runners_[i]));
+      runner = std::move(*created);
     }
-    work(*runners_[0]);
-    for (std::thread& t : pool) {
-      t.join();
+    std::vector<ConversationSlot> slots(conversations.size());
+    for (size_t i = 0; i < conversations.size(); ++i) {
+      slots[i].redacted.emplace(redactor.redact(std::move(conversations[i]), mappings));
+      slots[i].result = runner->run(*slots[i].redacted);
     }
     return slots;
   }
@@ -242,6 +231,9 @@ class Evaluator {
   void finish(rulehost::RuleErrorLog& errors, std::vector<rulehost::RuleCost>& costs) const {
     std::map<std::string, rulehost::RuleCost> merged;
     for (const auto& runner : runners_) {
+      if (runner == nullptr) {
+        continue;
+      }
       errors.merge(runner->errors());
       for (const rulehost::RuleCost& cost : runner->costs()) {
         rulehost::RuleCost& total = merged[cost.rule_id];
@@ -259,7 +251,14 @@ class Evaluator {
   }
 
  private:
+  std::shared_ptr<const rulehost::RuleSet> rules_;
   std::vector<std::unique_ptr<rulehost::RuleRunner>> runners_;
+};
+
+// One partition, evaluated: its conversations in session-id order.
+struct EvaluatedPartition {
+  std::vector<ConversationSlot> slots;
+  uint64_t duplicates = 0;
 };
 
 json finding_line(const rulehost::Finding& finding) {
@@ -346,6 +345,9 @@ reports::Provenance make_provenance(const RunOptions& options, const crypto::Key
 // disk, for inputs below it). The spill write buffers share one partition's worth in all.
 constexpr uint64_t kPartitionShare = 64;
 constexpr uint64_t kMaxPartitionBytes = uint64_t{1} << 20;
+// Inputs from 2 MiB up have at least 16 partitions (of at least 128 KiB each).
+constexpr uint64_t kMinPartitions = 16;
+constexpr uint64_t kMinPartitionBytes = uint64_t{128} << 10;
 
 // Wall-clock stage timer for RunOutcome::stage_ms.
 class StageClock {
@@ -453,8 +455,14 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   // redacted copies, about seven bytes per input byte measured): 1/64 of the limit per partition
   // keeps the peak well inside it and nearly flat in the input size (bench/README.md).
   const uint64_t partition_bytes = std::min(memory_limit / kPartitionShare, kMaxPartitionBytes);
+  // Partitions are also the unit of parallel work: an input of a few MB is cut into enough of
+  // them to keep every core busy. The count depends on the input only, never on --threads, so
+  // the output order does not either.
+  const size_t partitions =
+      std::max(internal::partitions_for(input_bytes, partition_bytes),
+               static_cast<size_t>(std::min(kMinPartitions, input_bytes / kMinPartitionBytes)));
   auto spill = internal::SpillStore::create(
-      options.out_dir, internal::partitions_for(input_bytes, partition_bytes),
+      options.out_dir, partitions,
       static_cast<size_t>(std::max<uint64_t>(partition_bytes, uint64_t{64} << 10)));
   if (!spill) {
     return fail(spill.error());
@@ -468,16 +476,14 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
 
   int threads =
       options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  auto evaluator = Evaluator::create(*rules, threads);
-  if (!evaluator) {
-    return fail(evaluator.error());
-  }
-  // Pass two, one partition at a time: assemble its sessions, redact and run the rules, fold
-  // the results into the summary and stream findings out. The aggregator's figures do not depend
-  // on the order conversations arrive in, so the report does not depend on the partitioning.
+  Evaluator evaluator(*rules, static_cast<size_t>(std::max(1, threads)));
+  // Pass two, partitions as the unit of work: each worker takes the next partition, assembles
+  // its sessions, redacts them and runs the rules; finished partitions are folded into the
+  // summary and streamed out strictly in partition order (so the outputs do not depend on the
+  // thread count), at most one more than the workers held at once.
   aggregate::Aggregator aggregator;
   uint64_t duplicates = 0;
-  for (size_t partition = 0; partition < (*spill)->partition_count(); ++partition) {
+  auto evaluate = [&](size_t partition, size_t worker) -> Result<EvaluatedPartition> {
     auto messages = (*spill)->take(partition);
     if (!messages) {
       return fail(messages.error());
@@ -488,11 +494,18 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
     }
     messages->clear();
     messages->shrink_to_fit();
-    std::vector<core::Conversation> conversations = assembler.take_conversations();
-    duplicates += assembler.duplicate_count();
-    std::vector<ConversationSlot> slots =
-        evaluator->run(std::move(conversations), redactor, **vault);
-    for (const ConversationSlot& slot : slots) {
+    EvaluatedPartition evaluated;
+    evaluated.duplicates = assembler.duplicate_count();
+    auto slots = evaluator.run(worker, assembler.take_conversations(), redactor, **vault);
+    if (!slots) {
+      return fail(slots.error());
+    }
+    evaluated.slots = std::move(*slots);
+    return evaluated;
+  };
+  auto fold = [&](size_t, EvaluatedPartition&& evaluated) -> Status {
+    duplicates += evaluated.duplicates;
+    for (const ConversationSlot& slot : evaluated.slots) {
       aggregator.add(slot.redacted->conversation(), slot.result);
       std::string lines;
       for (const rulehost::Finding& finding : slot.result.findings) {
@@ -500,7 +513,7 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
         lines += '\n';
       }
       if (auto st = (*findings_out)->append(lines); !st) {
-        return fail(st.error());
+        return st;
       }
       if (is_flagged(slot.result)) {
         if (auto st =
@@ -508,19 +521,23 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
                     ->append(reports::canonical_json(flagged_line(*slot.redacted, slot.result)) +
                              '\n');
             !st) {
-          return fail(st.error());
+          return st;
         }
       }
     }
     // New pseudonyms go to the vault partition by partition, so its buffer stays small too.
-    if (auto st = (*vault)->flush(); !st) {
-      return fail(st.error());
-    }
+    return (*vault)->flush();
+  };
+  if (auto st = internal::run_ordered<EvaluatedPartition>((*spill)->partition_count(),
+                                                          evaluator.workers(),
+                                                          evaluator.workers() + 1, evaluate, fold);
+      !st) {
+    return fail(st.error());
   }
   ingested->data_quality.duplicates_dropped = duplicates;
   rulehost::RuleErrorLog rule_errors;
   std::vector<rulehost::RuleCost> rule_costs;
-  evaluator->finish(rule_errors, rule_costs);
+  evaluator.finish(rule_errors, rule_costs);
   clock.lap("redact+rules");
 
   aggregate::AuditSummary summary = aggregator.finish();

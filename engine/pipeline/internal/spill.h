@@ -5,7 +5,8 @@
 // Every message goes to partition hash(session_id) % count, so all messages of a session land in
 // the same partition. With one partition nothing touches the disk. With more, each partition is
 // a file of length-prefixed records in a private temporary folder (mode 0700) that the store
-// removes when it is destroyed, also when the run fails. Not thread-safe: one ingest thread.
+// removes when it is destroyed, also when the run fails. add() and finish() are for one ingest
+// thread; after finish(), take() of DIFFERENT partitions may run on several threads at once.
 
 #include <cstdint>
 #include <memory>
