@@ -15,6 +15,13 @@
 // Matching is linear-time (RE2): no pattern can hang a run. If the multi-pattern matcher fails
 // at match time (e.g. RE2::Set runs out of DFA memory), match() falls back to testing each
 // pattern on its own and counts the fallback; a Set failure never reads as "no match".
+//
+// With PatternSetOptions{.prefilter = true} there is no RE2::Set: RE2's FilteredRE2 derives
+// literal "atoms" from each pattern (strings one of which must occur, lowercased, for the pattern
+// to match); one small case-insensitive matcher of those literals finds the atoms in a text, the
+// patterns they leave possible (plus those without usable atoms) are the candidates, and each
+// candidate is confirmed with its own RE2. Same answers, memory bounded by the atoms, not the
+// text (pattern_set.cpp says why).
 
 #include <atomic>
 #include <cstddef>
@@ -37,6 +44,20 @@ struct PatternOptions {
   bool spans_only = false;
 };
 
+// How a set matches many patterns at once (constructor argument; the default is RE2::Set).
+struct PatternSetOptions {
+  bool prefilter = false;  // literal prefilter + per-pattern confirmation instead of RE2::Set
+  // Atoms shorter than this are not used (a pattern left with none is always a candidate).
+  int min_atom_len = 3;
+};
+
+// What the prefilter of a set holds (all zero without prefilter).
+struct PrefilterStats {
+  size_t atoms = 0;       // distinct literals searched for in each text
+  size_t filtered = 0;    // patterns that are candidates only when one of their atoms occurs
+  size_t unfiltered = 0;  // patterns without usable atoms: a candidate for every text
+};
+
 // A half-open byte range [begin, end) in the searched text.
 struct MatchSpan {
   size_t begin = 0;
@@ -46,6 +67,7 @@ struct MatchSpan {
 class PatternSet {
  public:
   PatternSet();
+  explicit PatternSet(const PatternSetOptions& set_options);
   ~PatternSet();
   PatternSet(PatternSet&&) noexcept;
   PatternSet& operator=(PatternSet&&) noexcept;
@@ -71,6 +93,14 @@ class PatternSet {
   // matches are skipped as in for_each_match. No allocation; loop on it in hot paths.
   std::optional<MatchSpan> find(int id, std::string_view text, size_t from = 0,
                                 bool anchor_start = false) const;
+  // Ids (ascending) of the patterns match() would confirm one by one: with the prefilter, those
+  // whose atoms occur in `text` and those without atoms (never fewer than the hits); without it,
+  // every pattern match() reports from. Requires compile().
+  std::vector<int> candidates(std::string_view text) const;
+  // Whether pattern `id` matches anywhere in `text`, tested on its own (the confirmation step of
+  // a candidate). Requires compile().
+  bool matches(int id, std::string_view text) const;
+  PrefilterStats prefilter_stats() const;
   // How many times match() had to fall back to per-pattern matching.
   uint64_t fallback_count() const;
 
