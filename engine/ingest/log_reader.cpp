@@ -1,9 +1,12 @@
 #include "engine/ingest/log_reader.h"
 
+#include <algorithm>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -48,6 +51,65 @@ std::string parse_error_reason(const char* what) {
   return std::string(text);
 }
 
+// Checks and parses one record; nullopt, after a reject through `sinks`, when it cannot be used.
+std::optional<json> parse_record(const internal::RawRecord& record, const std::string& path,
+                                 uint64_t max_record_bytes, const internal::SessionSinks& sinks) {
+  if (record.too_long) {
+    sinks.on_reject(Error{ErrorCode::kLineTooLong,
+                          "record longer than " + std::to_string(max_record_bytes) + " bytes",
+                          {path, record.line}},
+                    record.text);
+    return std::nullopt;
+  }
+  if (auto problem = internal::check_record_text(record.text)) {
+    sinks.on_reject(Error{problem->code, std::move(problem->message), {path, record.line}},
+                    record.text);
+    return std::nullopt;
+  }
+  try {
+    return json::parse(record.text);
+  } catch (const json::exception& e) {
+    sinks.on_reject(
+        Error{ErrorCode::kMalformedJson, parse_error_reason(e.what()), {path, record.line}},
+        record.text);
+    return std::nullopt;
+  }
+}
+
+// A record of a format whose records stand alone: per-message JSONL or a database export.
+void read_standalone(const json& value, const internal::RawRecord& record, InputFormat format,
+                     const std::string& path, const internal::SessionSinks& sinks) {
+  if (format == InputFormat::kDb) {
+    if (!internal::is_db_session(value)) {
+      sinks.on_reject(Error{ErrorCode::kUnknownShape,
+                            "database-export record has no 'messages' array",
+                            {path, record.line}},
+                      record.text);
+      return;
+    }
+    internal::parse_db_session(value, record.text, path, record.line, sinks);
+    return;
+  }
+  auto message = internal::parse_message(value, {path, record.line});
+  if (!message) {
+    sinks.on_reject(std::move(message.error()), record.text);
+    return;
+  }
+  sinks.on_message(std::move(*message));
+}
+
+// Read through `sinks`: a message, or a reject (error and excerpt). Filled on a worker thread,
+// delivered in file order on the reader's.
+struct Outcome {
+  std::optional<core::Message> message;
+  Error error;
+  std::string excerpt;
+};
+
+// Batches of standalone records of about this many bytes are parsed in parallel.
+constexpr size_t kBatchBytes = size_t{1} << 20;
+constexpr size_t kBatchRecords = 8192;
+
 class FileReader {
  public:
   FileReader(const std::string& path, const ReadOptions& options, const MessageCallback& on_message,
@@ -55,6 +117,7 @@ class FileReader {
       : path_(path), on_message_(on_message), rejects_(rejects) {
     stats_.format = options.format;
     max_record_bytes_ = options.max_record_bytes;
+    parallel_for_ = options.parallel_for;
   }
 
   Result<ReadStats> run() {
@@ -65,6 +128,15 @@ class FileReader {
     internal::RawRecord record;
     while ((*source)->next(record)) {
       ++stats_.records;
+      if (parallel_for_ &&
+          (stats_.format == InputFormat::kJsonl || stats_.format == InputFormat::kDb)) {
+        batch_bytes_ += record.text.size();
+        batch_.push_back(std::move(record));
+        if (batch_bytes_ >= kBatchBytes || batch_.size() >= kBatchRecords) {
+          read_batch();
+        }
+        continue;
+      }
       try {
         read_record(record);
       } catch (const std::exception& e) {
@@ -72,6 +144,7 @@ class FileReader {
                record.line, record.text);
       }
     }
+    read_batch();
     if (otel_) {
       otel_->finish();
     }
@@ -99,29 +172,18 @@ class FileReader {
   }
 
   void read_record(const internal::RawRecord& record) {
-    if (record.too_long) {
-      reject(ErrorCode::kLineTooLong,
-             "record longer than " + std::to_string(max_record_bytes_) + " bytes", record.line,
-             record.text);
+    std::optional<json> parsed = parse_record(record, path_, max_record_bytes_, sinks());
+    if (!parsed) {
       return;
     }
-    if (auto problem = internal::check_record_text(record.text)) {
-      reject(problem->code, std::move(problem->message), record.line, record.text);
-      return;
-    }
-    json value;
-    try {
-      value = json::parse(record.text);
-    } catch (const json::exception& e) {
-      reject(ErrorCode::kMalformedJson, parse_error_reason(e.what()), record.line, record.text);
-      return;
-    }
+    const json& value = *parsed;
     if (stats_.format == InputFormat::kAuto && value.is_object()) {
       stats_.format = detect(value);
     }
     switch (stats_.format) {
       case InputFormat::kDb:
-        read_session(value, record);
+      case InputFormat::kJsonl:
+        read_standalone(value, record, stats_.format, path_, sinks());
         return;
       case InputFormat::kOtel:
         if (!otel_) {
@@ -138,15 +200,6 @@ class FileReader {
       case InputFormat::kOpenai:
         internal::parse_openai_record(value, record.text, path_, record.line, sinks());
         return;
-      case InputFormat::kJsonl: {
-        auto message = internal::parse_message(value, {path_, record.line});
-        if (!message) {
-          reject(std::move(message.error()), record.text);
-          return;
-        }
-        emit(std::move(*message));
-        return;
-      }
       default:
         reject(ErrorCode::kUnknownShape,
                std::string("record is a JSON ") + value.type_name() + ", expected an object",
@@ -176,16 +229,53 @@ class FileReader {
         [this](Error error, std::string_view raw) { reject(std::move(error), raw); }};
   }
 
-  void read_session(const json& value, const internal::RawRecord& record) {
-    if (!internal::is_db_session(value)) {
-      reject(ErrorCode::kUnknownShape, "database-export record has no 'messages' array",
-             record.line, record.text);
+  // Parses the batched records on the workers of parallel_for, a share each, then delivers
+  // their messages and rejects in file order.
+  void read_batch() {
+    if (batch_.empty()) {
       return;
     }
-    internal::SessionSinks sinks{
-        [this](core::Message&& message) { emit(std::move(message)); },
-        [this](Error error, std::string_view raw) { reject(std::move(error), raw); }};
-    internal::parse_db_session(value, record.text, path_, record.line, sinks);
+    const size_t shares = std::min<size_t>(batch_.size(), 16);
+    std::vector<std::vector<Outcome>> outcomes(shares);
+    const InputFormat format = stats_.format;
+    parallel_for_(shares, [&](size_t share) {
+      std::vector<Outcome>& out = outcomes[share];
+      internal::SessionSinks sinks{
+          [&out](core::Message&& message) {
+            out.push_back({std::move(message), {}, {}});
+          },
+          [&out](Error error, std::string_view raw) {
+            out.push_back({std::nullopt, std::move(error), excerpt_of(raw)});
+          }};
+      const size_t begin = batch_.size() * share / shares;
+      const size_t end = batch_.size() * (share + 1) / shares;
+      for (size_t i = begin; i < end; ++i) {
+        const internal::RawRecord& record = batch_[i];
+        try {
+          if (std::optional<json> value = parse_record(record, path_, max_record_bytes_, sinks)) {
+            read_standalone(*value, record, format, path_, sinks);
+          }
+        } catch (const std::exception& e) {
+          sinks.on_reject(Error{ErrorCode::kBadField,
+                                std::string("record could not be read: ") + e.what(),
+                                {path_, record.line}},
+                          record.text);
+        }
+      }
+    });
+    for (std::vector<Outcome>& share : outcomes) {
+      for (Outcome& outcome : share) {
+        if (outcome.message) {
+          emit(std::move(*outcome.message));
+        } else {
+          ++stats_.rejected;
+          rejects_.reject(Reject{path_, outcome.error.where.line, outcome.error.code,
+                                 std::move(outcome.error.message), std::move(outcome.excerpt)});
+        }
+      }
+    }
+    batch_.clear();
+    batch_bytes_ = 0;
   }
 
   const std::string& path_;
@@ -195,6 +285,9 @@ class FileReader {
   ReadStats stats_;
   std::unique_ptr<internal::OtelReader> otel_;
   std::unique_ptr<internal::LangchainReader> langchain_;
+  ParallelFor parallel_for_;
+  std::vector<internal::RawRecord> batch_;  // standalone records waiting for read_batch()
+  size_t batch_bytes_ = 0;
 };
 
 }  // namespace

@@ -23,6 +23,7 @@
 // docs/formats.md and internal/{otel,langchain,openai}_format.h. Their messages carry metadata
 // call_id / call_position so the SessionAssembler can drop history repeated by later calls.
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -34,10 +35,18 @@
 
 namespace convaudit::ingest {
 
+// Runs fn(0) ... fn(n - 1), possibly at once on several threads, and returns when all are done.
+using ParallelFor = std::function<void(size_t n, const std::function<void(size_t)>& fn)>;
+
 struct ReadOptions {
   InputFormat format = InputFormat::kAuto;
   // Records longer than this are rejected (kLineTooLong) without being parsed.
   uint64_t max_record_bytes = 16 * 1024 * 1024;
+  // Optional (ingest makes no threads of its own): records of formats whose records stand alone
+  // (per-message JSONL, database exports) are then parsed in batches of about 1 MiB through it.
+  // Messages and rejects still reach the callback and the RejectSink in file order, on the
+  // calling thread, exactly as without it.
+  ParallelFor parallel_for;
 };
 
 struct ReadStats {

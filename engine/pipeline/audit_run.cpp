@@ -1,10 +1,12 @@
 #include "engine/pipeline/audit_run.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <map>
@@ -148,10 +150,31 @@ struct IngestResult {
 // Pass one: every input is read once, messages inside the period go to the spill store
 // (partitioned by session), everything else is counted.
 Result<IngestResult> ingest_inputs(const RunOptions& options, const std::vector<std::string>& paths,
-                                   internal::SpillStore& spill, RejectWriter& rejects) {
+                                   size_t threads, internal::SpillStore& spill,
+                                   RejectWriter& rejects) {
   IngestResult out;
   ingest::ReadOptions read_options;
   read_options.format = options.format;
+  if (threads > 1) {
+    // Records that stand alone are parsed on all cores; the spill store still gets them in file
+    // order from this thread.
+    read_options.parallel_for = [threads](size_t n, const std::function<void(size_t)>& fn) {
+      std::atomic<size_t> next{0};
+      auto work = [&] {
+        for (size_t i = next++; i < n; i = next++) {
+          fn(i);
+        }
+      };
+      std::vector<std::thread> pool;
+      for (size_t i = 1; i < std::min(threads, n); ++i) {
+        pool.emplace_back(work);
+      }
+      work();
+      for (std::thread& thread : pool) {
+        thread.join();
+      }
+    };
+  }
   for (size_t i = 0; i < options.inputs.size(); ++i) {
     const std::string& input = options.inputs[i];
     const std::string& path = paths[i];
@@ -467,16 +490,17 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   if (!spill) {
     return fail(spill.error());
   }
+  const size_t threads = options.threads > 0
+                             ? static_cast<size_t>(options.threads)
+                             : std::max<size_t>(1, std::thread::hardware_concurrency());
   RejectWriter rejects(**rejects_out, redactor, **vault);
-  auto ingested = ingest_inputs(options, paths, **spill, rejects);
+  auto ingested = ingest_inputs(options, paths, threads, **spill, rejects);
   if (!ingested) {
     return fail(ingested.error());
   }
   clock.lap("ingest");
 
-  int threads =
-      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  Evaluator evaluator(*rules, static_cast<size_t>(std::max(1, threads)));
+  Evaluator evaluator(*rules, threads);
   // Pass two, partitions as the unit of work: each worker takes the next partition, assembles
   // its sessions, redacts them and runs the rules; finished partitions are folded into the
   // summary and streamed out strictly in partition order (so the outputs do not depend on the

@@ -1,6 +1,11 @@
 #include "engine/ingest/log_reader.h"
 
+#include <algorithm>
+#include <atomic>
+#include <functional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <fcntl.h>
@@ -297,6 +302,150 @@ TEST_CASE("examples/formats samples are detected and read without rejects",
     CHECK(kept == sample.kept);
     CHECK(assembled.duplicates == sample.duplicates);
   }
+}
+
+}  // namespace convaudit::ingest
+
+namespace convaudit::ingest {
+namespace {
+
+using testing::ReadOutcome;
+
+// Every field a reader of Messages could depend on, one line per message.
+std::string describe_fully(const std::vector<core::Message>& messages) {
+  std::string out;
+  for (const core::Message& m : messages) {
+    out += m.session_id + "|" + std::string(core::role_name(m.role)) + "|" + m.text + "|" +
+           std::to_string(m.timestamp_ns) + "|" + m.metadata.dump() + "|" + m.source.file + ":" +
+           std::to_string(m.source.line) + "\n";
+  }
+  return out;
+}
+
+std::string describe_rejects_fully(const std::vector<Reject>& rejects) {
+  std::string out;
+  for (const Reject& r : rejects) {
+    out += r.file + ":" + std::to_string(r.line) + "|" + std::string(error_code_name(r.code)) +
+           "|" + r.reason + "|" + r.excerpt + "\n";
+  }
+  return out;
+}
+
+// A real pool: fn(i) on up to four threads at once.
+struct CountingPool {
+  std::atomic<int> calls{0};
+  ParallelFor parallel_for() {
+    return [this](size_t n, const std::function<void(size_t)>& fn) {
+      ++calls;
+      std::atomic<size_t> next{0};
+      auto work = [&] {
+        for (size_t i = next++; i < n; i = next++) {
+          fn(i);
+        }
+      };
+      std::vector<std::thread> pool;
+      for (size_t i = 1; i < std::min<size_t>(4, n); ++i) {
+        pool.emplace_back(work);
+      }
+      work();
+      for (std::thread& t : pool) {
+        t.join();
+      }
+    };
+  }
+};
+
+ReadOutcome read_with(const std::string& file, InputFormat format, ParallelFor parallel_for) {
+  ReadOutcome out;
+  ReadOptions options;
+  options.format = format;
+  options.max_record_bytes = 4096;
+  options.parallel_for = std::move(parallel_for);
+  out.stats = read_log(
+      file, options, [&](core::Message&& m) { out.messages.push_back(std::move(m)); }, out.rejects);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("parsing on several threads gives exactly the messages and rejects of one thread",
+          "[ingest][reader][parallel]") {
+  TempDir dir;
+  // Several MiB of per-message JSONL with every kind of bad record sprinkled in, so that many
+  // batches are parsed in parallel and rejects fall inside them.
+  std::string jsonl;
+  std::string db;
+  for (int i = 0; i < 24000; ++i) {
+    const std::string session = "s" + std::to_string(i % 977);
+    const std::string text = "message " + std::to_string(i) + " caf\u00e9 \\u00e9 " +
+                             std::string(static_cast<size_t>(i % 200), 'x');
+    switch (i % 97) {
+      case 13:
+        jsonl += "{\"session_id\":\"" + session + "\",\"role\":\"user\",\"message\":\"cut\n";
+        break;
+      case 29:
+        jsonl += "[1, 2, 3]\n";
+        break;
+      case 41:
+        jsonl += "{\"session_id\":\"" + session + "\",\"role\":\"user\",\"ts\":1}\n";
+        break;
+      case 53:
+        jsonl += "{\"session_id\":\"" + session + "\",\"role\":\"user\",\"message\":\"" +
+                 std::string(5000, 'y') + "\",\"ts\":1}\n";
+        break;
+      case 71:
+        jsonl += "\n";
+        break;
+      default:
+        jsonl += "{\"session_id\":\"" + session + "\",\"role\":\"" +
+                 (i % 2 == 0 ? "user" : "assistant") + "\",\"message\":\"" + text +
+                 "\",\"ts\":" + std::to_string(1782900000 + i) +
+                 ",\"metadata\":{\"n\":" + std::to_string(i) + ",\"model\":\"m" +
+                 std::to_string(i % 3) + "\"}}\n";
+    }
+    if (i % 8 == 0) {
+      db += (i / 8) % 11 == 5
+                ? "{\"session_id\":\"d" + std::to_string(i) + "\"}\n"
+                : "{\"session_id\":\"d" + std::to_string(i) +
+                      "\",\"channel\":\"web\",\"messages\":[{\"role\":\"user\",\"content\":"
+                      "\"q " +
+                      std::to_string(i) +
+                      "\",\"timestamp\":\"2026-07-01T10:00:00Z\"},{\"role\":\"assistant\","
+                      "\"content\":\"a\",\"timestamp\":\"2026-07-01T10:00:05Z\"}]}\n";
+    }
+  }
+  REQUIRE(jsonl.size() > (size_t{3} << 20));
+  const std::string jsonl_file = dir.write("big.jsonl", jsonl);
+  const std::string db_file = dir.write("sessions.jsonl", db);
+
+  for (InputFormat format : {InputFormat::kAuto, InputFormat::kJsonl}) {
+    CountingPool pool;
+    ReadOutcome serial = read_with(jsonl_file, format, nullptr);
+    ReadOutcome parallel = read_with(jsonl_file, format, pool.parallel_for());
+    REQUIRE(serial.stats);
+    REQUIRE(parallel.stats);
+    CHECK(pool.calls > 3);  // the batches did go through the pool
+    CHECK(serial.stats->messages > 20000);
+    CHECK(serial.stats->rejected > 800);
+    CHECK(parallel.stats->records == serial.stats->records);
+    CHECK(parallel.stats->messages == serial.stats->messages);
+    CHECK(parallel.stats->rejected == serial.stats->rejected);
+    CHECK(describe_fully(parallel.messages) == describe_fully(serial.messages));
+    CHECK(describe_rejects_fully(parallel.rejects.rejects()) ==
+          describe_rejects_fully(serial.rejects.rejects()));
+  }
+  CountingPool pool;
+  ReadOutcome serial = read_with(db_file, InputFormat::kAuto, nullptr);
+  ReadOutcome parallel = read_with(db_file, InputFormat::kAuto, pool.parallel_for());
+  REQUIRE(serial.stats);
+  REQUIRE(parallel.stats);
+  CHECK(serial.stats->format == InputFormat::kDb);
+  CHECK(pool.calls >= 1);
+  CHECK(serial.stats->messages > 5000);
+  CHECK(serial.stats->rejected > 10);
+  CHECK(describe_fully(parallel.messages) == describe_fully(serial.messages));
+  CHECK(describe_rejects_fully(parallel.rejects.rejects()) ==
+        describe_rejects_fully(serial.rejects.rejects()));
 }
 
 }  // namespace convaudit::ingest
