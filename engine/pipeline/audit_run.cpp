@@ -363,14 +363,18 @@ reports::Provenance make_provenance(const RunOptions& options, const crypto::Key
 }  // namespace
 
 // Each partition gets this share of the memory limit, in input bytes, and at most
-// kMaxPartitionBytes: evaluating a partition costs several times its size, so partitions of one
-// size keep the peak nearly the same whatever the input size (one partition, with nothing on
-// disk, for inputs below it). The spill write buffers share one partition's worth in all.
+// kMaxPartitionBytes: evaluating a partition costs several times its size (about seven bytes per
+// input byte, measured), so partitions of one size keep the peak nearly the same whatever the
+// input size (one partition, with nothing on disk, for inputs below it). At most
+// limit / (kBytesPerInputByte * partition) partitions are in flight at once, however many threads.
 constexpr uint64_t kPartitionShare = 64;
-constexpr uint64_t kMaxPartitionBytes = uint64_t{1} << 20;
+constexpr uint64_t kMaxPartitionBytes = uint64_t{256} << 10;
+constexpr uint64_t kBytesPerInputByte = 8;
 // Inputs from 2 MiB up have at least 16 partitions (of at least 128 KiB each).
 constexpr uint64_t kMinPartitions = 16;
 constexpr uint64_t kMinPartitionBytes = uint64_t{128} << 10;
+// The spill write buffers of all partitions together.
+constexpr size_t kSpillBufferBytes = size_t{4} << 20;
 
 // Wall-clock stage timer for RunOutcome::stage_ms.
 class StageClock {
@@ -475,18 +479,17 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   const uint64_t memory_limit =
       options.memory_limit_bytes > 0 ? options.memory_limit_bytes : kDefaultMemoryLimitBytes;
   // A partition's messages expand several times in memory (strings, JSON metadata, Lua views,
-  // redacted copies, about seven bytes per input byte measured): 1/64 of the limit per partition
-  // keeps the peak well inside it and nearly flat in the input size (bench/README.md).
-  const uint64_t partition_bytes = std::min(memory_limit / kPartitionShare, kMaxPartitionBytes);
+  // redacted copies): small partitions keep the peak well inside the limit and nearly flat in
+  // the input size (bench/README.md).
+  const uint64_t partition_bytes =
+      std::max<uint64_t>(1, std::min(memory_limit / kPartitionShare, kMaxPartitionBytes));
   // Partitions are also the unit of parallel work: an input of a few MB is cut into enough of
   // them to keep every core busy. The count depends on the input only, never on --threads, so
   // the output order does not either.
   const size_t partitions =
       std::max(internal::partitions_for(input_bytes, partition_bytes),
                static_cast<size_t>(std::min(kMinPartitions, input_bytes / kMinPartitionBytes)));
-  auto spill = internal::SpillStore::create(
-      options.out_dir, partitions,
-      static_cast<size_t>(std::max<uint64_t>(partition_bytes, uint64_t{64} << 10)));
+  auto spill = internal::SpillStore::create(options.out_dir, partitions, kSpillBufferBytes);
   if (!spill) {
     return fail(spill.error());
   }
@@ -500,7 +503,9 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   }
   clock.lap("ingest");
 
-  Evaluator evaluator(*rules, threads);
+  const size_t in_flight = static_cast<size_t>(
+      std::max<uint64_t>(1, memory_limit / (kBytesPerInputByte * partition_bytes)));
+  Evaluator evaluator(*rules, std::min(threads, in_flight));
   // Pass two, partitions as the unit of work: each worker takes the next partition, assembles
   // its sessions, redacts them and runs the rules; finished partitions are folded into the
   // summary and streamed out strictly in partition order (so the outputs do not depend on the
@@ -552,9 +557,9 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
     // New pseudonyms go to the vault partition by partition, so its buffer stays small too.
     return (*vault)->flush();
   };
-  if (auto st = internal::run_ordered<EvaluatedPartition>((*spill)->partition_count(),
-                                                          evaluator.workers(),
-                                                          evaluator.workers() + 1, evaluate, fold);
+  if (auto st = internal::run_ordered<EvaluatedPartition>(
+          (*spill)->partition_count(), evaluator.workers(),
+          std::min(evaluator.workers() + 1, in_flight), evaluate, fold);
       !st) {
     return fail(st.error());
   }

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace convaudit::pipeline::internal {
@@ -17,6 +18,8 @@ namespace fs = std::filesystem;
 // Bounds of one partition's write buffer (the store's buffer budget is split between them).
 constexpr size_t kMinFlushBytes = size_t{4} << 10;
 constexpr size_t kMaxFlushBytes = size_t{1} << 20;
+// Open files left for everything else while the partitions' files are open.
+constexpr rlim_t kSpareFiles = 256;
 
 void put_u32(std::string& out, uint32_t value) {
   for (int i = 0; i < 4; ++i) {
@@ -153,6 +156,14 @@ Result<std::unique_ptr<SpillStore>> SpillStore::create(const std::string& dir, s
   }
   impl->path = name.data();
   impl->spilling = true;
+  // One open file per partition: a large input needs more than the usual soft limit of 1024, so
+  // the soft limit is raised towards the hard one (the kernel's own cap) when it is too low.
+  struct rlimit files {};
+  if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+      files.rlim_cur < partitions + kSpareFiles) {
+    files.rlim_cur = std::min<rlim_t>(files.rlim_max, partitions + kSpareFiles);
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
   impl->buffers.resize(partitions);
   impl->files.assign(partitions, nullptr);
   for (size_t i = 0; i < partitions; ++i) {
