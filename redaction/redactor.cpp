@@ -26,7 +26,7 @@ constexpr int64_t kSmallestPiiNumber = 1'000'000;
 void redact_json(const Redactor& redactor, nlohmann::json& value, MappingSink& mappings,
                  std::vector<PiiMention>& mentions) {
   if (value.is_string()) {
-    value = redactor.redact_text(value.get_ref<const std::string&>(), mappings, &mentions);
+    redactor.redact_in_place(value.get_ref<std::string&>(), mappings, &mentions);
   } else if (value.is_number_integer()) {
     if (value.is_number_unsigned() ? value.get<uint64_t>() < uint64_t{kSmallestPiiNumber}
                                    : value.get<int64_t>() > -kSmallestPiiNumber &&
@@ -69,9 +69,16 @@ Redactor::Redactor(const PiiDetector& detector, const Pseudonymizer& pseudonymiz
 
 std::string Redactor::redact_text(std::string_view text, MappingSink& mappings,
                                   std::vector<PiiMention>* mentions) const {
+  std::string out(text);
+  redact_in_place(out, mappings, mentions);
+  return out;
+}
+
+bool Redactor::redact_in_place(std::string& text, MappingSink& mappings,
+                               std::vector<PiiMention>* mentions) const {
   const std::vector<PiiSpan> spans = detector_.detect(text);
   if (spans.empty()) {
-    return std::string(text);
+    return false;
   }
   std::vector<std::string> tokens;
   tokens.reserve(spans.size());
@@ -87,11 +94,10 @@ std::string Redactor::redact_text(std::string_view text, MappingSink& mappings,
     }
   }
   // Right to left, so the offsets of the spans still to replace stay valid.
-  std::string out(text);
   for (size_t i = spans.size(); i-- > 0;) {
-    out.replace(spans[i].begin, spans[i].end - spans[i].begin, tokens[i]);
+    text.replace(spans[i].begin, spans[i].end - spans[i].begin, tokens[i]);
   }
-  return out;
+  return true;
 }
 
 RedactedConversation Redactor::redact(core::Conversation conversation,
@@ -101,7 +107,7 @@ RedactedConversation Redactor::redact(core::Conversation conversation,
   for (size_t i = 0; i < conversation.messages.size(); ++i) {
     core::Message& message = conversation.messages[i];
     std::vector<PiiMention>& mentions = out.pii_[i];
-    message.text = redact_text(message.text, mappings, &mentions);
+    redact_in_place(message.text, mappings, &mentions);
     redact_json(*this, message.metadata, mappings, mentions);
   }
   out.conversation_ = std::move(conversation);

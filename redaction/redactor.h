@@ -25,6 +25,9 @@ class Redactor {
   // Redacts one text; appends what it found to `mentions` when not null.
   std::string redact_text(std::string_view text, MappingSink& mappings,
                           std::vector<PiiMention>* mentions) const;
+  // The same, in place: false, with `text` untouched and nothing copied, when it held no PII.
+  bool redact_in_place(std::string& text, MappingSink& mappings,
+                       std::vector<PiiMention>* mentions) const;
 
  private:
   const PiiDetector& detector_;

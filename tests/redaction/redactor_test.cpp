@@ -163,3 +163,22 @@ TEST_CASE("every spelling of one value goes to a real vault as one subject, no c
   std::filesystem::remove(path);
   std::filesystem::remove(path.string() + ".lock");
 }
+
+TEST_CASE("redact_in_place says whether it changed the text, and matches redact_text",
+          "[redaction][redactor]") {
+  Fixture f;
+  CollectingSink sink;
+  std::string clean = "Where is my order? It was due on Monday.";
+  const std::string before = clean;
+  CHECK_FALSE(f.redactor.redact_in_place(clean, sink, nullptr));
+  CHECK(clean == before);
+  CHECK(sink.items.empty());
+  const std::string raw = "Write to Jane@Example.com, IBAN DE89 3704 0044 0532 0130 00, thanks";
+  std::string text = raw;
+  std::vector<PiiMention> mentions;
+  CHECK(f.redactor.redact_in_place(text, sink, &mentions));
+  CHECK(text == f.redactor.redact_text(raw, sink, nullptr));
+  CHECK(text.find("Jane@Example.com") == std::string::npos);
+  CHECK(text.find("DE89") == std::string::npos);
+  CHECK(mentions.size() == 2);
+}
