@@ -22,7 +22,9 @@ if [ -z "$bin" ]; then
 fi
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "threads: ${threads} (0 = all cores)"
-printf '%-10s %10s %10s %9s %10s %12s %12s\n' sessions messages input_MB wall_s MB/s conv/s peak_RSS_MB
+cores=$(nproc)  # cores the run can use: MB/s/core divides by them
+if [ "$threads" -gt 0 ] && [ "$threads" -lt "$cores" ]; then cores=$threads; fi
+printf '%-10s %10s %10s %9s %10s %10s %12s %12s\n' sessions messages input_MB wall_s MB/s MB/s/core conv/s peak_RSS_MB
 for sessions in "$small" "$large"; do
   log="$work/logs-$sessions.jsonl"
   [ -f "$log" ] || python3 bench/gen_logs.py --sessions "$sessions" --out "$log"
@@ -34,9 +36,9 @@ for sessions in "$small" "$large"; do
   read -r wall rss_kb <"$work/time-$sessions"
   bytes=$(stat -c %s "$log")
   messages=$(wc -l <"$log")
-  awk -v s="$sessions" -v m="$messages" -v b="$bytes" -v w="$wall" -v r="$rss_kb" 'BEGIN {
+  awk -v s="$sessions" -v m="$messages" -v b="$bytes" -v w="$wall" -v r="$rss_kb" -v c="$cores" 'BEGIN {
     mb = b / 1e6; if (w < 0.01) w = 0.01;
-    printf "%-10d %10d %10.1f %9.2f %10.1f %12.0f %12.1f\n", s, m, mb, w, mb / w, s / w, r / 1024 }'
+    printf "%-10d %10d %10.1f %9.2f %10.1f %10.1f %12.0f %12.1f\n", s, m, mb, w, mb / w, mb / w / c, s / w, r / 1024 }'
 done
 for sessions in "$small" "$large"; do
   echo "stages at $sessions sessions: $(sed 's/^timing: //' "$work/stages-$sessions" | paste -sd ';' -)"
