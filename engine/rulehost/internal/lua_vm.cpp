@@ -500,6 +500,9 @@ int entry_build_sandbox(lua_State* lua) noexcept {
   push_ctx_module(lua);
   make_readonly(lua);
   vm->ctx_view = luaL_ref(lua, LUA_REGISTRYINDEX);
+  lua_createtable(lua, 0, 0);
+  make_readonly(lua);
+  vm->empty_view = luaL_ref(lua, LUA_REGISTRYINDEX);
   lua_pushvalue(lua, env);
   vm->sandbox_template = luaL_ref(lua, LUA_REGISTRYINDEX);
   return 0;

@@ -2,6 +2,7 @@
 // the ctx recorder (Lua -> C++) and the re module (RE2 through engine/match).
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -19,6 +20,7 @@ namespace {
 constexpr int kMaxJsonDepth = 32;
 constexpr size_t kExcerptBytes = 200;
 constexpr size_t kMaxCachedPatterns = 1024;
+constexpr size_t kMaxPatternAddresses = 4 * kMaxCachedPatterns;
 
 // The longest prefix of `text` of at most `limit` bytes that does not split a UTF-8 sequence.
 std::string_view utf8_prefix(std::string_view text, size_t limit) {
@@ -114,10 +116,12 @@ void push_message(lua_State* lua, VmState* vm, size_t index) {
   lua_setfield(lua, -2, "timestamp_ms");
   push_json(lua, message.metadata, 0);
   lua_setfield(lua, -2, "metadata");
-  lua_createtable(lua, 0, 0);
-  if (vm->pii != nullptr && index < vm->pii->size()) {
+  // Most messages have no PII and hit no signature: they share one read-only empty table.
+  if (vm->pii != nullptr && index < vm->pii->size() && !(*vm->pii)[index].empty()) {
+    const std::vector<redaction::PiiMention>& mentions = (*vm->pii)[index];
+    lua_createtable(lua, static_cast<int>(mentions.size()), 0);
     lua_Integer position = 0;
-    for (const redaction::PiiMention& mention : (*vm->pii)[index]) {
+    for (const redaction::PiiMention& mention : mentions) {
       lua_createtable(lua, 0, 2);
       push_view(lua, redaction::pii_type_name(mention.type));
       lua_setfield(lua, -2, "type");
@@ -126,18 +130,24 @@ void push_message(lua_State* lua, VmState* vm, size_t index) {
       make_readonly(lua);
       lua_rawseti(lua, -2, ++position);
     }
+    make_readonly(lua);
+  } else {
+    lua_rawgeti(lua, LUA_REGISTRYINDEX, vm->empty_view);
   }
-  make_readonly(lua);
   lua_setfield(lua, -2, "pii");
-  lua_createtable(lua, 0, 0);
-  if (vm->signature_hits != nullptr && index < vm->signature_hits->size()) {
+  if (vm->signature_hits != nullptr && index < vm->signature_hits->size() &&
+      !(*vm->signature_hits)[index].empty()) {
+    const std::vector<std::string>& hits = (*vm->signature_hits)[index];
+    lua_createtable(lua, static_cast<int>(hits.size()), 0);
     lua_Integer position = 0;
-    for (const std::string& id : (*vm->signature_hits)[index]) {
+    for (const std::string& id : hits) {
       push_view(lua, id);
       lua_rawseti(lua, -2, ++position);
     }
+    make_readonly(lua);
+  } else {
+    lua_rawgeti(lua, LUA_REGISTRYINDEX, vm->empty_view);
   }
-  make_readonly(lua);
   lua_setfield(lua, -2, "signatures");
   make_readonly(lua);
 }
@@ -255,12 +265,91 @@ int ctx_metric(lua_State* lua) noexcept {
 
 // ---- re -----------------------------------------------------------------------------------
 
+// The plain text `pattern` stands for, when it is one: printable ASCII without a regex
+// metacharacter, where a backslash may only escape punctuation ("\$" is "$"). RE2 (case
+// sensitive, UTF-8) matches such a pattern byte for byte, and an ASCII byte is never part of a
+// multi-byte sequence, so a byte search finds exactly the spans RE2 finds.
+std::optional<std::string> literal_of(std::string_view pattern) {
+  if (pattern.empty()) {
+    return std::nullopt;
+  }
+  std::string literal;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c < 0x20 || c > 0x7E) {
+      return std::nullopt;
+    }
+    if (c == '\\') {
+      if (i + 1 == pattern.size()) {
+        return std::nullopt;
+      }
+      c = pattern[++i];
+      const bool punctuation = c >= 0x21 && c <= 0x7E && !(c >= '0' && c <= '9') &&
+                               !(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z');
+      if (!punctuation) {
+        return std::nullopt;
+      }
+    } else if (std::string_view(".+*?()|[]{}^$").find(c) != std::string_view::npos) {
+      return std::nullopt;
+    }
+    literal.push_back(c);
+  }
+  return literal;
+}
+
+// Whether `pattern` is one character class, "[...]" or "[...]+", with no nested class: sets
+// `repeats` for the "+". Conservative: anything unusual is not a class here.
+bool is_single_class(std::string_view pattern, bool& repeats) {
+  if (pattern.size() < 3 || pattern[0] != '[') {
+    return false;
+  }
+  size_t i = 1;
+  if (pattern[i] == '^') {
+    ++i;
+  }
+  const size_t body = i;
+  for (; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      if (i + 1 >= pattern.size() || pattern[i + 1] == 'Q' || pattern[i + 1] == 'E') {
+        return false;
+      }
+      ++i;
+    } else if (c == '[') {
+      return false;
+    } else if (c == ']') {
+      break;
+    }
+  }
+  if (i >= pattern.size() || i == body) {  // unclosed, or "[]..." (a literal ']' in RE2)
+    return false;
+  }
+  const std::string_view rest = pattern.substr(i + 1);
+  repeats = rest == "+";
+  return rest.empty() || repeats;
+}
+
+// Which ASCII bytes the single-class pattern matches, asked of the compiled regex.
+std::array<bool, 128> ascii_members(const match::Regex& regex) {
+  std::array<bool, 128> members{};
+  for (size_t byte = 0; byte < members.size(); ++byte) {
+    const char c = static_cast<char>(byte);
+    const auto found = regex.find(std::string_view(&c, 1), 0);
+    members[byte] = found && found->span.begin == 0 && found->span.end == 1;
+  }
+  return members;
+}
+
+bool is_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 // The compiled pattern, cached per state; nullptr with the reason in vm->scratch. No Lua calls.
-const match::Regex* cached_regex(VmState* vm, std::string_view pattern) noexcept {
-  const auto address = reinterpret_cast<std::uintptr_t>(pattern.data());
-  VmState::RegexSlot& slot = vm->regex_slots[(address >> 4) % vm->regex_slots.size()];
-  if (slot.data == pattern.data() && slot.pattern != nullptr && *slot.pattern == pattern) {
-    return slot.regex;
+const VmState::CachedPattern* cached_pattern(VmState* vm, std::string_view pattern) noexcept {
+  auto slot = vm->regex_slots.find(pattern.data());
+  if (slot != vm->regex_slots.end() && *slot->second.pattern == pattern) {
+    return slot->second.compiled;
   }
   vm->scratch.assign(pattern);
   auto it = vm->regex_cache.find(vm->scratch);
@@ -272,20 +361,51 @@ const match::Regex* cached_regex(VmState* vm, std::string_view pattern) noexcept
       return nullptr;
     }
     if (vm->regex_cache.size() >= kMaxCachedPatterns) {
+      vm->regex_slots.clear();
       vm->regex_cache.clear();
-      vm->regex_slots.fill({});
     }
-    it = vm->regex_cache
-             .emplace(std::string(pattern), std::make_unique<match::Regex>(std::move(*compiled)))
-             .first;
+    VmState::CachedPattern entry;
+    entry.regex = std::make_unique<match::Regex>(std::move(*compiled));
+    entry.literal = literal_of(pattern);
+    bool repeats = false;
+    if (!entry.literal && is_single_class(pattern, repeats)) {
+      entry.ascii_class = ascii_members(*entry.regex);
+      entry.class_repeats = repeats;
+    }
+    it = vm->regex_cache.emplace(std::string(pattern), std::move(entry)).first;
   }
-  slot = {pattern.data(), &it->first, it->second.get()};
-  return it->second.get();
+  if (vm->regex_slots.size() >= kMaxPatternAddresses) {
+    vm->regex_slots.clear();  // patterns built at run time leave many dead addresses behind
+  }
+  vm->regex_slots[pattern.data()] = {&it->first, &it->second};
+  return &it->second;
 }
 
 struct ReArgs {
   std::string_view text;
   const match::Regex* regex = nullptr;
+  const std::string* literal = nullptr;  // the pattern's plain text, when it is one
+  const VmState::CachedPattern* compiled = nullptr;
+
+  // The first match at or after `start`, as [begin, end); false if none. No Lua calls.
+  bool find(VmState* vm, size_t start, size_t& begin, size_t& end) const noexcept {
+    if (literal != nullptr) {
+      const size_t at = start <= text.size() ? text.find(*literal, start) : std::string_view::npos;
+      if (at == std::string_view::npos) {
+        return false;
+      }
+      begin = at;
+      end = at + literal->size();
+      return true;
+    }
+    vm->scratch_match = regex->find(text, start);
+    if (!vm->scratch_match) {
+      return false;
+    }
+    begin = vm->scratch_match->span.begin;
+    end = vm->scratch_match->span.end;
+    return true;
+  }
 };
 
 ReArgs check_re_args(lua_State* lua) {
@@ -293,25 +413,25 @@ ReArgs check_re_args(lua_State* lua) {
   size_t pattern_size = 0;
   const char* text = luaL_checklstring(lua, 1, &text_size);
   const char* pattern = luaL_checklstring(lua, 2, &pattern_size);
-  ReArgs args{{text, text_size}, cached_regex(vm_of(lua), {pattern, pattern_size})};
-  if (args.regex == nullptr) {
+  const VmState::CachedPattern* compiled = cached_pattern(vm_of(lua), {pattern, pattern_size});
+  if (compiled == nullptr) {
     raise_scratch(lua);
   }
-  return args;
+  return ReArgs{{text, text_size},
+                compiled->regex.get(),
+                compiled->literal ? &*compiled->literal : nullptr,
+                compiled};
 }
 
-// Non-overlapping matches of `regex` in `text`. No Lua calls.
-size_t count_matches(VmState* vm, const match::Regex& regex, std::string_view text) noexcept {
+// Non-overlapping matches of the pattern in `text`. No Lua calls.
+size_t count_matches(VmState* vm, const ReArgs& args) noexcept {
   size_t count = 0;
   size_t start = 0;
-  while (start <= text.size()) {
-    vm->scratch_match = regex.find(text, start);
-    if (!vm->scratch_match) {
-      break;
-    }
+  size_t begin = 0;
+  size_t end = 0;
+  while (start <= args.text.size() && args.find(vm, start, begin, end)) {
     ++count;
-    const match::MatchSpan span = vm->scratch_match->span;
-    start = span.end > span.begin ? span.end : span.end + 1;
+    start = end > begin ? end : end + 1;
   }
   vm->scratch_match.reset();
   return count;
@@ -319,7 +439,17 @@ size_t count_matches(VmState* vm, const match::Regex& regex, std::string_view te
 
 int re_test(lua_State* lua) noexcept {
   const ReArgs args = check_re_args(lua);
-  lua_pushboolean(lua, args.regex->search(args.text) ? 1 : 0);
+  bool found = false;
+  if (args.literal != nullptr) {
+    found = args.text.find(*args.literal) != std::string_view::npos;
+  } else if (args.compiled->ascii_class && is_ascii(args.text)) {
+    const std::array<bool, 128>& members = *args.compiled->ascii_class;
+    found = std::any_of(args.text.begin(), args.text.end(),
+                        [&](char c) { return members[static_cast<unsigned char>(c)]; });
+  } else {
+    found = args.regex->search(args.text);
+  }
+  lua_pushboolean(lua, found ? 1 : 0);
   return 1;
 }
 
@@ -336,20 +466,30 @@ int re_find(lua_State* lua) noexcept {
     lua_pushnil(lua);
     return 1;
   }
-  VmState* vm = vm_of(lua);
-  vm->scratch_match = args.regex->find(args.text, static_cast<size_t>(init - 1));
-  if (!vm->scratch_match) {
+  size_t begin = 0;
+  size_t end = 0;
+  if (!args.find(vm_of(lua), static_cast<size_t>(init - 1), begin, end)) {
     lua_pushnil(lua);
     return 1;
   }
-  lua_pushinteger(lua, static_cast<lua_Integer>(vm->scratch_match->span.begin) + 1);
-  lua_pushinteger(lua, static_cast<lua_Integer>(vm->scratch_match->span.end));
+  lua_pushinteger(lua, static_cast<lua_Integer>(begin) + 1);
+  lua_pushinteger(lua, static_cast<lua_Integer>(end));
   return 2;
 }
 
 int re_match(lua_State* lua) noexcept {
   const ReArgs args = check_re_args(lua);
   VmState* vm = vm_of(lua);
+  if (args.literal != nullptr) {  // no capture groups: the match itself
+    size_t begin = 0;
+    size_t end = 0;
+    if (!args.find(vm, 0, begin, end)) {
+      lua_pushnil(lua);
+      return 1;
+    }
+    push_view(lua, args.text.substr(begin, end - begin));
+    return 1;
+  }
   vm->scratch_match = args.regex->find(args.text, 0);
   if (!vm->scratch_match) {
     lua_pushnil(lua);
@@ -368,6 +508,50 @@ int re_match(lua_State* lua) noexcept {
   return groups;
 }
 
+// replace_all for a plain-text pattern and a rewrite without '\' (so no \0..\9 references):
+// every occurrence, left to right, into vm->scratch. Returns the number replaced. No Lua calls.
+size_t replace_literal(VmState* vm, std::string_view text, const std::string& literal,
+                       std::string_view rewrite) noexcept {
+  vm->scratch.clear();
+  size_t replaced = 0;
+  size_t position = 0;
+  for (size_t at = text.find(literal); at != std::string_view::npos;
+       at = text.find(literal, position)) {
+    vm->scratch.append(text.substr(position, at - position));
+    vm->scratch.append(rewrite);
+    position = at + literal.size();
+    ++replaced;
+  }
+  vm->scratch.append(text.substr(position));
+  return replaced;
+}
+
+// replace_all for a single-class pattern on ASCII text and a rewrite without '\': each run of
+// class bytes ("[...]+") or each class byte ("[...]") replaced, into vm->scratch. Returns the
+// number replaced. No Lua calls.
+size_t replace_class(VmState* vm, std::string_view text, const VmState::CachedPattern& pattern,
+                     std::string_view rewrite) noexcept {
+  const std::array<bool, 128>& members = *pattern.ascii_class;
+  vm->scratch.clear();
+  size_t replaced = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!members[static_cast<unsigned char>(text[i])]) {
+      vm->scratch.push_back(text[i]);
+      ++i;
+      continue;
+    }
+    ++i;
+    while (pattern.class_repeats && i < text.size() &&
+           members[static_cast<unsigned char>(text[i])]) {
+      ++i;
+    }
+    vm->scratch.append(rewrite);
+    ++replaced;
+  }
+  return replaced;
+}
+
 int re_gsub(lua_State* lua) noexcept {
   const ReArgs args = check_re_args(lua);
   size_t replacement_size = 0;
@@ -380,16 +564,31 @@ int re_gsub(lua_State* lua) noexcept {
   const uint64_t per_match = replacement_size + group_refs * args.text.size();
   const uint64_t budget = vm->limits.memory_bytes_per_state;
   if (per_match > 0 && args.text.size() + (args.text.size() + 1) * per_match > budget &&
-      args.text.size() + count_matches(vm, *args.regex, args.text) * per_match > budget) {
+      args.text.size() + count_matches(vm, args) * per_match > budget) {
     return luaL_error(lua, "re.gsub: the result would exceed the memory budget");
   }
-  if (!args.regex->search(args.text)) {
+  if (args.compiled->ascii_class && group_refs == 0 && is_ascii(args.text)) {
+    const size_t replaced = replace_class(vm, args.text, *args.compiled, rewrite);
+    if (replaced == 0) {
+      lua_pushvalue(lua, 1);
+    } else {
+      push_view(lua, vm->scratch);
+    }
+    lua_pushinteger(lua, static_cast<lua_Integer>(replaced));
+    return 2;
+  }
+  const bool found = args.literal != nullptr
+                         ? args.text.find(*args.literal) != std::string_view::npos
+                         : args.regex->search(args.text);
+  if (!found) {
     lua_pushvalue(lua, 1);  // nothing to replace: the subject itself, without a copy
     lua_pushinteger(lua, 0);
     return 2;
   }
   size_t replaced = 0;
-  {
+  if (args.literal != nullptr && group_refs == 0) {
+    replaced = replace_literal(vm, args.text, *args.literal, rewrite);
+  } else {
     auto result = args.regex->replace_all(args.text, rewrite);
     vm->scratch = std::move(result.first);
     replaced = result.second;
@@ -402,7 +601,18 @@ int re_gsub(lua_State* lua) noexcept {
 int re_split(lua_State* lua) noexcept {
   const ReArgs args = check_re_args(lua);
   VmState* vm = vm_of(lua);
-  vm->scratch_list = args.regex->split(args.text);
+  if (args.literal != nullptr) {
+    vm->scratch_list.clear();
+    size_t piece_start = 0;
+    for (size_t at = args.text.find(*args.literal); at != std::string_view::npos;
+         at = args.text.find(*args.literal, piece_start)) {
+      vm->scratch_list.emplace_back(args.text.substr(piece_start, at - piece_start));
+      piece_start = at + args.literal->size();
+    }
+    vm->scratch_list.emplace_back(args.text.substr(piece_start));
+  } else {
+    vm->scratch_list = args.regex->split(args.text);
+  }
   lua_createtable(lua, static_cast<int>(vm->scratch_list.size()), 0);
   for (size_t i = 0; i < vm->scratch_list.size(); ++i) {
     push_view(lua, vm->scratch_list[i]);
@@ -413,7 +623,7 @@ int re_split(lua_State* lua) noexcept {
 
 int re_count(lua_State* lua) noexcept {
   const ReArgs args = check_re_args(lua);
-  lua_pushinteger(lua, static_cast<lua_Integer>(count_matches(vm_of(lua), *args.regex, args.text)));
+  lua_pushinteger(lua, static_cast<lua_Integer>(count_matches(vm_of(lua), args)));
   return 1;
 }
 

@@ -6,7 +6,14 @@ local function any_of(patterns)
   return "(?i)(?:" .. table.concat(patterns, ")|(?:") .. ")"
 end
 
+-- The bytes RE2's \s matches: tab, newline, form feed, carriage return, space.
+local SPACE = { [9] = true, [10] = true, [12] = true, [13] = true, [32] = true }
+
 local function trim(text)
+  local first = string.byte(text, 1)
+  if first == nil or (not SPACE[first] and not SPACE[string.byte(text, -1)]) then
+    return text -- nothing to trim (most texts): no search, no copy
+  end
   return (re.gsub(text, [[^\s+|\s+$]], ""))
 end
 
@@ -102,15 +109,15 @@ local CLARIFY = any_of({
   [[\bplease\s+(clarify|rephrase|specify|be\s+more\s+specific)\b]],
 })
 
--- Both take the reply already trimmed.
-local function is_refusal(t)
-  return length(t) <= 300 and re.test(t, REFUSAL) and not re.test(t, ALTERNATIVE)
+-- Both take the reply already trimmed, and its length.
+local function is_refusal(t, t_length)
+  return t_length <= 300 and re.test(t, REFUSAL) and not re.test(t, ALTERNATIVE)
 end
 
-local function is_unhelpful(t, clarifies)
+local function is_unhelpful(t, t_length, clarifies)
   -- A clarifying question is not a deflection (clarification loops are counted on their own).
-  return length(t) <= 200 and re.test(t, UNHELPFUL) and not re.test(t, CONTENT) and
-      not clarifies
+  return not clarifies and t_length <= 200 and re.test(t, UNHELPFUL) and
+      not re.test(t, CONTENT)
 end
 
 -- Repeated answers: two assistant replies that are the same after normalisation (case,
@@ -128,11 +135,16 @@ local function normalise(text)
   return trim((re.gsub(t, [[[^\p{L}\p{N}]+]], " ")))
 end
 
--- { key = normalised text, count = words }; the word set is built only when a near-repeat
--- comparison needs it (words_of).
-local function answer_shape(text)
-  local key = normalise(text)
-  return { key = key, count = key == "" and 0 or re.count(key, " ") + 1 }
+-- answer = { text = reply }; adds key = normalised text and count = words the first time a
+-- comparison needs them (a reply that is never compared is never normalised). The word set is
+-- built only when a near-repeat comparison needs it (words_of).
+local function shaped(answer)
+  if answer.key == nil then
+    local key = normalise(answer.text)
+    answer.key = key
+    answer.count = key == "" and 0 or re.count(key, " ") + 1
+  end
+  return answer
 end
 
 -- shape.words = { word = true }, shape.n = distinct words.
@@ -188,48 +200,57 @@ end
 -- A user turn the assistant may rightly refuse: an attack by the patterns above, or a message
 -- that a security signature hit.
 local function is_attack(msg)
-  return re.test(msg.text, ATTACK) or #msg.signatures > 0
+  return msg.signatures[1] ~= nil or re.test(msg.text, ATTACK)
 end
 
 -- Every quality issue of a conversation, in message order:
--- { kind = "too_brief" | "refusal" | "unhelpful" | "repeated_answer" | ..., index = 0-based message }.
+-- { kind = "too_brief" | "refusal" | "unhelpful" | "repeated_answer" | ..., index = 0-based message },
+-- and the conversation's user and assistant turns and attacks (user turns that are attacks).
 -- Each assistant reply is at most one of refusal, unhelpful and repeated answer (in that order).
 local function quality_issues(conv)
   local issues = {}
-  local messages = conv.messages
+  local users, assistants, attacks = 0, 0, 0
   local last_user = nil
+  local attacked = false -- last_user is an attack
   local clarifications = 0
-  local answers = {} -- shapes of earlier assistant replies
-  for _, msg in ipairs(messages) do
-    if msg.role == "user" then
+  local answers = {} -- earlier assistant replies, { text = ... } (see shaped)
+  for _, msg in ipairs(conv.messages) do
+    local role = msg.role
+    if role == "user" then
+      users = users + 1
       last_user = msg
+      attacked = is_attack(msg)
+      if attacked then
+        attacks = attacks + 1
+      end
       if re.test(msg.text, FRUSTRATION) then
         issues[#issues + 1] = { kind = "frustration", index = msg.index }
       end
-    elseif msg.role == "assistant" then
-      local attacked = last_user ~= nil and is_attack(last_user)
-      local reply = trim(msg.text)
-      local clarifies = re.test(msg.text, CLARIFY)
-      if last_user ~= nil and not attacked and is_substantive(last_user.text) and
-          length(reply) < 20 then
+    elseif role == "assistant" then
+      assistants = assistants + 1
+      local text = msg.text
+      local judged = last_user ~= nil and not attacked -- a reply to a user turn that is no attack
+      local reply = trim(text)
+      local reply_length = length(reply)
+      local clarifies = re.test(text, CLARIFY)
+      if judged and reply_length < 20 and is_substantive(last_user.text) then
         issues[#issues + 1] = { kind = "too_brief", index = msg.index }
       end
-      local shape = answer_shape(msg.text)
-      if not attacked and last_user ~= nil and re.test(last_user.text, QUESTION) and
-          is_refusal(reply) then
+      local answer = { text = text }
+      if judged and is_refusal(reply, reply_length) and re.test(last_user.text, QUESTION) then
         issues[#issues + 1] = { kind = "refusal", index = msg.index }
-      elseif not attacked and is_unhelpful(reply, clarifies) then
+      elseif (judged or last_user == nil) and is_unhelpful(reply, reply_length, clarifies) then
         issues[#issues + 1] = { kind = "unhelpful", index = msg.index }
-      elseif not attacked and not clarifies then
+      elseif (judged or last_user == nil) and not clarifies then
         -- (a repeated clarifying question is part of a clarification loop, counted there)
         for _, earlier in ipairs(answers) do
-          if same_answer(earlier, shape) then
+          if same_answer(shaped(earlier), shaped(answer)) then
             issues[#issues + 1] = { kind = "repeated_answer", index = msg.index }
             break
           end
         end
       end
-      answers[#answers + 1] = shape
+      answers[#answers + 1] = answer
       if clarifies then
         clarifications = clarifications + 1
         if clarifications == 3 then
@@ -240,31 +261,32 @@ local function quality_issues(conv)
         issues[#issues + 1] = { kind = "error", index = msg.index }
       end
       -- The assistant repeating or revealing PII is a quality problem as well as a risk.
-      if #msg.pii > 0 then
+      if msg.pii[1] ~= nil then
         issues[#issues + 1] = { kind = "pii_in_answer", index = msg.index }
       end
       last_user = nil
     end
   end
-  return issues
+  return { issues = issues, users = users, assistants = assistants, attacks = attacks }
 end
 
 -- Every rule of this file reads the same issue list of a conversation: it is computed once, by
 -- whichever rule runs first, and reused while the conversation view is the same table (a new
 -- conversation gets a new view; holding the old one keeps its identity from being reused).
-local memo_conv, memo_issues = nil, nil
-local function issues_of(conv)
+local memo_conv, memo_analysis = nil, nil
+local function analysis_of(conv)
   if conv ~= memo_conv then
-    memo_issues = quality_issues(conv)
+    memo_analysis = quality_issues(conv)
     memo_conv = conv
   end
-  return memo_issues
+  return memo_analysis
 end
 
-local function each_issue(conv, kind, fn)
-  for _, issue in ipairs(issues_of(conv)) do
+-- One finding per issue of `kind`, at its message.
+local function report_issues(conv, ctx, kind)
+  for _, issue in ipairs(analysis_of(conv).issues) do
     if issue.kind == kind then
-      fn(issue)
+      ctx:finding{ type = kind, message_index = issue.index }
     end
   end
 end
@@ -291,9 +313,7 @@ rule {
       }, expect = false },
   },
   on_conversation = function(conv, ctx)
-    each_issue(conv, "too_brief", function(issue)
-      ctx:finding{ type = "too_brief", message_index = issue.index }
-    end)
+    report_issues(conv, ctx, "too_brief")
   end,
 }
 
@@ -328,9 +348,7 @@ rule {
       }, expect = false },
   },
   on_conversation = function(conv, ctx)
-    each_issue(conv, "unhelpful", function(issue)
-      ctx:finding{ type = "unhelpful", message_index = issue.index }
-    end)
+    report_issues(conv, ctx, "unhelpful")
   end,
 }
 
@@ -387,9 +405,7 @@ rule {
       }, expect = false },
   },
   on_conversation = function(conv, ctx)
-    each_issue(conv, "refusal", function(issue)
-      ctx:finding{ type = "refusal", message_index = issue.index }
-    end)
+    report_issues(conv, ctx, "refusal")
   end,
 }
 
@@ -434,9 +450,7 @@ rule {
       }, expect = false },
   },
   on_conversation = function(conv, ctx)
-    each_issue(conv, "repeated_answer", function(issue)
-      ctx:finding{ type = "repeated_answer", message_index = issue.index }
-    end)
+    report_issues(conv, ctx, "repeated_answer")
   end,
 }
 
@@ -464,9 +478,7 @@ rule {
       }, expect = false },
   },
   on_conversation = function(conv, ctx)
-    each_issue(conv, "clarification_loop", function(issue)
-      ctx:finding{ type = "clarification_loop", message_index = issue.index }
-    end)
+    report_issues(conv, ctx, "clarification_loop")
   end,
 }
 
@@ -502,31 +514,20 @@ rule {
     { role = "system", text = "You are a helpful assistant.", expect = false },
   },
   on_conversation = function(conv, ctx)
-    local users, assistants = 0, 0
-    for _, msg in ipairs(conv.messages) do
-      if msg.role == "user" then
-        users = users + 1
-      elseif msg.role == "assistant" then
-        assistants = assistants + 1
-      end
-    end
+    local analysis = analysis_of(conv)
+    local users, assistants = analysis.users, analysis.assistants
     if users == 0 and assistants == 0 then
       return -- nothing a customer saw
     end
     local counts = {}
-    local function add(kind)
-      counts[kind] = (counts[kind] or 0) + 1
+    for _, issue in ipairs(analysis.issues) do
+      counts[issue.kind] = (counts[issue.kind] or 0) + 1
     end
-    for _, issue in ipairs(issues_of(conv)) do
-      add(issue.kind)
-    end
-    for _, msg in ipairs(conv.messages) do
-      if msg.role == "user" and is_attack(msg) then
-        add("attack")
-      end
+    if analysis.attacks > 0 then
+      counts.attack = analysis.attacks
     end
     if users > 0 and assistants == 0 then
-      add("no_answer")
+      counts.no_answer = 1
     end
     local score = 10
     local reasons = {}

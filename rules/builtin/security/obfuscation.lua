@@ -43,34 +43,48 @@ end
 B64_VALUE[string.byte("-")] = 62 -- base64url
 B64_VALUE[string.byte("_")] = 63
 
--- Decodes a base64 (or base64url) blob; nil when it does not decode to mostly printable text.
+-- Decodes a base64 (or base64url) blob; nil when it does not decode to mostly printable text
+-- (at least 90% of the bytes). Gives up as soon as too many bytes are unprintable: most blobs
+-- in real logs (pseudonym tokens, tracking numbers) are not base64 at all.
 local function decode_base64(blob)
-  local out = {}
+  local size = #blob
+  local valid = size
+  for i = size, 1, -1 do -- only the trailing '=' padding of BLOB is not a base64 digit
+    if string.byte(blob, i) ~= 61 then
+      break
+    end
+    valid = valid - 1
+  end
+  local total = (valid * 6) // 8 -- bytes the blob decodes to
+  if total == 0 then
+    return nil
+  end
+  local most_unprintable = total - total * 0.9 -- more than this: under 90% printable
+  local out, n, unprintable = {}, 0, 0
   local bits, nbits = 0, 0
-  for i = 1, #blob do
+  for i = 1, size do
     local value = B64_VALUE[string.byte(blob, i)]
     if value then
       bits = (bits << 6) | value
       nbits = nbits + 6
       if nbits >= 8 then
         nbits = nbits - 8
-        out[#out + 1] = (bits >> nbits) & 0xFF
+        local byte = (bits >> nbits) & 0xFF
         bits = bits & ((1 << nbits) - 1)
+        n = n + 1
+        out[n] = byte
+        if not ((byte >= 32 and byte < 127) or byte == 9 or byte == 10 or byte == 13) then
+          unprintable = unprintable + 1
+          if unprintable > most_unprintable then
+            return nil
+          end
+        end
       end
     end
   end
-  local printable = 0
-  for _, byte in ipairs(out) do
-    if (byte >= 32 and byte < 127) or byte == 9 or byte == 10 or byte == 13 then
-      printable = printable + 1
-    end
-  end
-  if #out == 0 or printable < #out * 0.9 then
-    return nil
-  end
   local chars = {}
-  for i, byte in ipairs(out) do
-    chars[i] = string.char(byte)
+  for i = 1, n, 4096 do
+    chars[#chars + 1] = string.char(table.unpack(out, i, math.min(i + 4095, n)))
   end
   return table.concat(chars)
 end
@@ -133,6 +147,16 @@ local function unlookalike(text)
     text = re.gsub(text, pair[1], pair[2])
   end
   return text
+end
+
+-- Whether `normalized` (the text with a disguise undone) shows more kinds of attack phrase than
+-- `text` itself. No attack phrase at all in `normalized` (one search) means no; the kinds are
+-- counted only then.
+local function reveals(text, normalized)
+  if normalized == text or not re.test(normalized, ATTACK) then
+    return false
+  end
+  return attack_kinds(normalized) > attack_kinds(text)
 end
 
 rule {
@@ -204,16 +228,9 @@ rule {
     -- Fires when undoing a disguise reveals more attack phrases than the text shows as is
     -- (plain attack text is the other rules' job).
     local text = msg.text
-    local plain_kinds = nil -- counted only when some undoing changes the text
-    local function reveals(normalized)
-      if normalized == text then
-        return false
-      end
-      plain_kinds = plain_kinds or attack_kinds(text)
-      return attack_kinds(normalized) > plain_kinds
-    end
-    if reveals(unlookalike(text)) or (re.test(text, LEET_WORD) and reveals(unleet(text))) or
-        (re.test(text, SPACED) and reveals(collapse_spacing(text))) then
+    if reveals(text, unlookalike(text)) or
+        (re.test(text, LEET_WORD) and reveals(text, unleet(text))) or
+        (re.test(text, SPACED) and reveals(text, collapse_spacing(text))) then
       ctx:finding{ type = "obfuscation" }
     end
   end,

@@ -36,7 +36,7 @@ local function each_assistant_pii(conv, visit)
       for _, mention in ipairs(msg.pii) do
         given[mention.token] = true
       end
-    elseif msg.role == "assistant" and #msg.pii > 0 then
+    elseif msg.role == "assistant" and msg.pii[1] ~= nil then
       visit(msg, given)
     end
   end

@@ -148,6 +148,77 @@ rule { id = "test.re", version = "1", category = "quality", kind = "metric",
   CHECK(failures[0].message.find("(") != std::string::npos);
 }
 
+TEST_CASE("re answers the same on the plain-text and character-class fast paths",
+          "[rulehost][runner]") {
+  // Plain-text patterns (" ", "\\$") and one-class patterns ("[^a-z]+") are searched without a
+  // regex call; wrapped in "(?:...)" the same pattern goes through RE2. Every function must give
+  // the same answer either way, on ASCII and non-ASCII text, at the edges and with NUL bytes.
+  auto runner = runner_for({rule_file("fast.lua", R"lua(
+local TEXTS = { "", " ", "a b  c ", "  lead", "trail  ", "x$y$$z$", "a|b||", "abab aba",
+  "naïve café, ok!", "line\nbreak\t tab\r\n", "\0nul\0 \0", "UPPER lower 123 !?", "...",
+  "日本語 テキスト", "é", "a\255b" }
+local PATTERNS = { " ", "\\$", "\\|", "ab", "[^a-z]+", "[ ._\\-*]", "[^\\p{L}\\p{N}]+",
+  "[A-Z]+", "[\\s]+", "[^\\x00-\\x7F]", "[0-9]" }
+local function split(text, pattern)
+  return table.concat(re.split(text, pattern), "|") .. "#" .. #re.split(text, pattern)
+end
+local function answers(text, pattern)
+  local g1, n1 = re.gsub(text, pattern, "_")
+  local g2, n2 = re.gsub(text, pattern, "")
+  local f1, f2 = re.find(text, pattern)
+  local f3, f4 = re.find(text, pattern, 3)
+  return table.concat({ tostring(re.test(text, pattern)), tostring(f1), tostring(f2),
+    tostring(f3), tostring(f4), tostring(re.match(text, pattern)), re.count(text, pattern),
+    g1, n1, g2, n2, split(text, pattern) }, "\1")
+end
+rule { id = "test.fast", version = "1", category = "quality", kind = "metric",
+  description = "fast paths",
+  on_message = function(msg, ctx)
+    local wrong, compared = 0, 0
+    for _, text in ipairs(TEXTS) do
+      for _, pattern in ipairs(PATTERNS) do
+        compared = compared + 1
+        if answers(text, pattern) ~= answers(text, "(?:" .. pattern .. ")") then
+          wrong = wrong + 1
+        end
+      end
+    end
+    ctx:metric("wrong", wrong)
+    ctx:metric("compared", compared)
+  end,
+})lua")});
+  testing::TestRedactor redact;
+  const ConversationResult result =
+      runner->run(redact(ConversationBuilder("s8").user("go").build()));
+  CHECK(describe(result) == std::vector<std::string>{"test.fast:metric:wrong=0.000000",
+                                                     "test.fast:metric:compared=176.000000"});
+  CHECK(runner->errors().failures().empty());
+}
+
+TEST_CASE("messages without PII or signature hits share one empty read-only list",
+          "[rulehost][runner]") {
+  auto runner = runner_for({rule_file("e.lua", R"lua(
+rule { id = "test.empty", version = "1", category = "quality", kind = "metric",
+  description = "empty lists",
+  on_conversation = function(conv, ctx)
+    local a, b = conv.messages[1], conv.messages[2]
+    local empty = #a.pii == 0 and #a.signatures == 0 and next(a.pii) == nil and
+      a.pii[1] == nil and #b.pii == 1 and b.pii[1].type ~= nil
+    local n = 0
+    for _ in pairs(a.signatures) do n = n + 1 end
+    local ok = pcall(function() a.pii[1] = "x" end)
+    local ok2 = pcall(function() a.signatures.x = 1 end)
+    ctx:metric("empty", (empty and n == 0 and not ok and not ok2 and a.pii[1] == nil and
+      a.signatures.x == nil) and 1 or 0)
+  end,
+})lua")});
+  testing::TestRedactor redact;
+  const ConversationResult result = runner->run(
+      redact(ConversationBuilder("s9").user("hello").assistant("mail alice@example.com").build()));
+  CHECK(describe(result) == std::vector<std::string>{"test.empty:metric:empty=1.000000"});
+  CHECK(runner->errors().failures().empty());
+}
+
 TEST_CASE("patterns built at run time each get their own regex, past the cache size",
           "[rulehost][runner]") {
   // Thousands of short-lived pattern strings of one length: Lua frees and reuses their memory,
