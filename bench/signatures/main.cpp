@@ -6,6 +6,11 @@
 // Prints messages/s and microseconds per message, the best of several trials.
 //
 //   convaudit_bench_signatures [--seconds S]   (default 0.5 s of runs per configuration)
+//   convaudit_bench_signatures --texts FILE.jsonl [--texts FILE2.jsonl ...]
+//     the built-in pack's signatures on real texts (the "text"/"message" fields of the bench
+//     generators' JSONL): load time, us per message of SignatureIndex::match, and, per
+//     min_atom_len, the prefilter's atoms, patterns without atoms, candidates per message and
+//     us per message, against the RE2::Set "any hit?" check the index used before.
 
 #include <algorithm>
 #include <chrono>
@@ -13,11 +18,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "engine/match/pattern_set.h"
+#include "engine/rulehost/rule_pack_loader.h"
 #include "engine/rulehost/rule_runner.h"
 #include "engine/rulehost/rule_set.h"
 
@@ -216,14 +226,126 @@ Figures measure(const std::string& label, const std::vector<rulehost::RuleSource
   return best;
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Microseconds per text of `fn` over `texts`, best of 3 passes.
+template <class Fn>
+double us_per_text(const std::vector<std::string>& texts, Fn&& fn) {
+  double best = 1e300;
+  for (int pass = 0; pass < 3; ++pass) {
+    const auto start = std::chrono::steady_clock::now();
+    for (const std::string& text : texts) {
+      fn(text);
+    }
+    best = std::min(best, seconds_since(start));
+  }
+  return 1e6 * best / static_cast<double>(std::max<size_t>(1, texts.size()));
+}
+
+int real_texts(const std::vector<std::string>& paths) {
+  std::vector<std::string> texts;
+  size_t bytes = 0;
+  for (const std::string& path : paths) {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto json = nlohmann::json::parse(line, nullptr, false);
+      for (const char* key : {"text", "message"}) {
+        if (json.is_object() && json.contains(key) && json[key].is_string()) {
+          texts.push_back(json[key].get<std::string>());
+          bytes += texts.back().size();
+        }
+      }
+    }
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto rules = rulehost::RuleSet::load(rulehost::builtin_rule_files(), rulehost::RuleLimits{});
+  if (!rules) {
+    std::fprintf(stderr, "%s\n", format_error(rules.error()).c_str());
+    return 1;
+  }
+  const double load_s = seconds_since(start);
+  std::vector<rulehost::RuleInfo> signatures;
+  std::vector<std::string> patterns;
+  for (const rulehost::RuleInfo& rule : (*rules)->rules()) {
+    if (rule.kind == rulehost::RuleKind::kSignature) {
+      signatures.push_back(rule);
+      patterns.insert(patterns.end(), rule.patterns.begin(), rule.patterns.end());
+    }
+  }
+  std::printf("%zu texts, %zu bytes (avg %zu); built-in pack: %zu signatures, %zu patterns\n",
+              texts.size(), bytes, bytes / std::max<size_t>(1, texts.size()), signatures.size(),
+              patterns.size());
+  start = std::chrono::steady_clock::now();
+  auto index = rulehost::SignatureIndex::build(signatures);
+  const double build_s = seconds_since(start);
+  if (!index) {
+    std::fprintf(stderr, "%s\n", format_error(index.error()).c_str());
+    return 1;
+  }
+  size_t hits = 0;
+  for (const std::string& text : texts) {
+    hits += (*index)->match(text, core::Role::kUser).empty() ? 0 : 1;
+  }
+  const double index_us = us_per_text(
+      texts, [&](const std::string& text) { (void)(*index)->match(text, core::Role::kUser); });
+  std::printf(
+      "RuleSet::load %.0f ms, SignatureIndex::build %.0f ms; match %.2f us/text, %zu texts "
+      "hit\n",
+      1e3 * load_s, 1e3 * build_s, index_us, hits);
+
+  start = std::chrono::steady_clock::now();
+  match::PatternSet whole;
+  for (const std::string& pattern : patterns) {
+    (void)whole.add(pattern);
+  }
+  (void)whole.compile();
+  const double whole_ms = 1e3 * seconds_since(start);
+  const double whole_us =
+      us_per_text(texts, [&](const std::string& text) { (void)whole.matches_any(text); });
+  std::printf("RE2::Set of all patterns (before): compile %.0f ms, 'any hit?' %.2f us/text\n",
+              whole_ms, whole_us);
+  std::printf("%-13s %8s %7s %11s %10s %10s %10s\n", "min_atom_len", "build_ms", "atoms",
+              "no_atoms", "cand/text", "us/text", "hit_texts");
+  for (int min_atom_len = 1; min_atom_len <= 6; ++min_atom_len) {
+    start = std::chrono::steady_clock::now();
+    match::PatternSet set({.prefilter = true, .min_atom_len = min_atom_len});
+    for (const std::string& pattern : patterns) {
+      (void)set.add(pattern);
+    }
+    (void)set.compile();
+    const double build_ms = 1e3 * seconds_since(start);
+    size_t candidates = 0;
+    size_t hit_texts = 0;
+    for (const std::string& text : texts) {
+      candidates += set.candidates(text).size();
+      hit_texts += set.match(text).empty() ? 0 : 1;
+    }
+    const double us = us_per_text(texts, [&](const std::string& text) { (void)set.match(text); });
+    const match::PrefilterStats stats = set.prefilter_stats();
+    std::printf("%-13d %8.0f %7zu %11zu %10.2f %10.2f %10zu\n", min_atom_len, build_ms, stats.atoms,
+                stats.unfiltered,
+                static_cast<double>(candidates) / static_cast<double>(texts.size()), us, hit_texts);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   double seconds = 0.5;
+  std::vector<std::string> text_files;
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--seconds") == 0) {
       seconds = std::max(0.05, std::atof(argv[i + 1]));
+    } else if (std::strcmp(argv[i], "--texts") == 0) {
+      text_files.push_back(argv[i + 1]);
     }
+  }
+  if (!text_files.empty()) {
+    return real_texts(text_files);
   }
   auto detector = redaction::PiiDetector::create();
   if (!detector) {

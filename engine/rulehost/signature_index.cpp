@@ -1,7 +1,6 @@
 #include "engine/rulehost/signature_index.h"
 
 #include <algorithm>
-#include <mutex>
 #include <utility>
 
 #include "engine/match/pattern_set.h"
@@ -22,46 +21,25 @@ bool is_continuation(char c) {
 
 }  // namespace
 
-// Which signatures hit, in two steps. The whole set answers "does anything hit?" with its
-// first-match DFA, which stops early: that is all a message without a hit costs. Listing the
-// hits needs the set's many-match mode, whose DFA states explode on attack text when hundreds
-// of patterns with bounded gaps (".{0,60}") are partly matched at once (119 us per message on
-// the detection corpus, 280 patterns). So the list comes from shards of at most kShardPatterns
-// patterns, one signature file's signatures together, each asked first whether it hits at all
-// (13 us per attack message). Shards are compiled on first use, once, by whichever thread
-// needs them first.
-constexpr size_t kShardPatterns = 48;
+// Which signatures hit: a literal prefilter (engine/match PatternSet with prefilter, RE2's
+// FilteredRE2 underneath) finds the atoms in the text (a bounded Aho-Corasick-like DFA), the
+// atoms give the candidate patterns, and each candidate whose signature scans the role and has
+// not hit yet is confirmed with its own RE2 (the same RE2 gives first_span). History: one
+// RE2::Set over every pattern listed hits at 119 us per attack message (DFA state explosion on
+// bounded gaps); then the set only answered "any hit?" and shards of 48 patterns listed the hits
+// (1.0 us benign, 9.2 us attack), but the big set cost ~0.2 s to compile and its DFA cache grew
+// with new text. bench/README.md "Signature prefilter" has the figures.
+// Atoms shorter than this are not used: measured on the built-in pack (bench/README.md).
+constexpr int kMinAtomLen = 3;
 
 struct SignatureIndex::Impl {
-  struct Shard {
-    std::vector<int> global_ids;  // shard pattern id -> pattern id in `set`
-    std::vector<std::string> patterns;
-    mutable std::once_flag once;
-    mutable std::unique_ptr<match::PatternSet> set;  // null if it failed to compile
-  };
   std::vector<RuleInfo> signatures;
   std::vector<uint8_t> role_mask;             // per signature: bit role_bit(role) set when scanned
   uint8_t any_mask = 0;                       // union of role_mask
   std::vector<size_t> pattern_owner;          // pattern id -> signature position
   std::vector<std::vector<int>> pattern_ids;  // signature position -> its pattern ids
-  match::PatternSet set;
-  std::vector<std::unique_ptr<Shard>> shards;
+  match::PatternSet set{match::PatternSetOptions{.prefilter = true, .min_atom_len = kMinAtomLen}};
   bool compiled = false;
-
-  const match::PatternSet* shard_set(const Shard& shard) const {
-    std::call_once(shard.once, [&shard] {
-      auto built = std::make_unique<match::PatternSet>();
-      for (const std::string& pattern : shard.patterns) {
-        if (!built->add(pattern)) {
-          return;  // cannot happen: the whole set took the same pattern
-        }
-      }
-      if (built->compile()) {
-        shard.set = std::move(built);
-      }
-    });
-    return shard.set.get();
-  }
 };
 
 SignatureIndex::SignatureIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -104,34 +82,6 @@ Result<std::unique_ptr<const SignatureIndex>> SignatureIndex::build(
   if (out.size() > errors_before) {
     return fail(out[errors_before]);
   }
-  // Shards: signatures ordered by file (then id), a new shard per file or when full.
-  std::vector<size_t> order(impl->signatures.size());
-  for (size_t i = 0; i < order.size(); ++i) {
-    order[i] = i;
-  }
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return impl->signatures[a].where.file < impl->signatures[b].where.file;
-  });
-  const std::string* shard_file = nullptr;
-  for (size_t position : order) {
-    const std::vector<int>& ids = impl->pattern_ids[position];
-    if (ids.empty()) {
-      continue;
-    }
-    const std::string& file = impl->signatures[position].where.file;
-    if (impl->shards.empty() || shard_file == nullptr || *shard_file != file ||
-        impl->shards.back()->patterns.size() + ids.size() > kShardPatterns) {
-      impl->shards.push_back(std::make_unique<Impl::Shard>());
-      shard_file = &file;
-    }
-    Impl::Shard& shard = *impl->shards.back();
-    for (size_t i = 0; i < ids.size(); ++i) {
-      shard.global_ids.push_back(ids[i]);
-    }
-    for (const std::string& pattern : impl->signatures[position].patterns) {
-      shard.patterns.push_back(pattern);
-    }
-  }
   if (impl->set.size() > 0) {
     if (Status compiled = impl->set.compile(); !compiled) {
       Error error = compiled.error();
@@ -166,33 +116,15 @@ std::vector<size_t> SignatureIndex::match(std::string_view text, core::Role role
   if (!impl_->compiled || !any_scans(role)) {
     return hits;
   }
-  if (!impl_->set.matches_any(text)) {
-    return hits;
-  }
-  auto take = [&](int id) {
+  for (int id : impl_->set.candidates(text)) {  // ascending ids: positions come in order
     const size_t position = impl_->pattern_owner[static_cast<size_t>(id)];
-    if (scans(position, role)) {
+    if (!scans(position, role) || (!hits.empty() && hits.back() == position)) {
+      continue;  // not scanned, or another pattern of the signature already hit
+    }
+    if (impl_->set.matches(id, text)) {
       hits.push_back(position);
     }
-  };
-  for (const auto& shard : impl_->shards) {
-    const match::PatternSet* set = impl_->shard_set(*shard);
-    if (set == nullptr) {  // never expected; the whole set still gives the right answer
-      hits.clear();
-      for (int id : impl_->set.match(text)) {
-        take(id);
-      }
-      break;
-    }
-    if (!set->matches_any(text)) {
-      continue;
-    }
-    for (int id : set->match(text)) {
-      take(shard->global_ids[static_cast<size_t>(id)]);
-    }
   }
-  std::sort(hits.begin(), hits.end());
-  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
   return hits;
 }
 
@@ -214,13 +146,7 @@ bool SignatureIndex::first_span(size_t position, std::string_view text, size_t& 
 }
 
 uint64_t SignatureIndex::fallback_count() const {
-  uint64_t total = impl_->set.fallback_count();
-  for (const auto& shard : impl_->shards) {
-    if (const match::PatternSet* set = impl_->shard_set(*shard)) {
-      total += set->fallback_count();
-    }
-  }
-  return total;
+  return impl_->set.fallback_count();
 }
 
 std::string excerpt_around(std::string_view text, size_t begin, size_t end, size_t limit) {

@@ -1,6 +1,6 @@
 #pragma once
 // SignatureIndex: the patterns of every active signature{} compiled into ONE multi-pattern
-// matcher (engine/match PatternSet, RE2::Set underneath). Built once by RuleSet::load, then
+// matcher (engine/match PatternSet with its literal prefilter). Built once by RuleSet::load, then
 // immutable and shared by every worker's RuleRunner.
 //
 //   signature{ id = "security.signature.dan_persona", version = "1.0.0", category = "security",
@@ -9,11 +9,11 @@
 //              roles = { "user" },                  -- optional, default user and tool
 //              examples = { "..." }, negatives = { "..." } }
 //
-// A message is asked once, against the whole set, whether anything hits (the usual answer is
-// no, whatever the number of signatures); only then are the hits listed, from shards of a few
-// dozen patterns (signature_index.cpp says why). Hits of signatures that do not scan the
-// message's role are dropped. A Set failure at match time falls back to per-pattern matching
-// (counted, see fallback_count): never read as "no match".
+// A message is searched once for the literal atoms of all patterns (a small automaton whose
+// memory does not grow with the text); the patterns those atoms leave possible, plus those
+// without atoms, are confirmed one by one with their own RE2, skipping signatures that do not
+// scan the message's role (signature_index.cpp says why). If the atom matcher fails at match
+// time every pattern is confirmed (counted, see fallback_count): never read as "no match".
 
 #include <cstddef>
 #include <cstdint>
