@@ -598,9 +598,8 @@ int re_gsub(lua_State* lua) noexcept {
   return 2;
 }
 
-int re_split(lua_State* lua) noexcept {
-  const ReArgs args = check_re_args(lua);
-  VmState* vm = vm_of(lua);
+// The pieces of args.text between matches, into vm->scratch_list. No Lua calls.
+void split_into_scratch(VmState* vm, const ReArgs& args) noexcept {
   if (args.literal != nullptr) {
     vm->scratch_list.clear();
     size_t piece_start = 0;
@@ -613,12 +612,39 @@ int re_split(lua_State* lua) noexcept {
   } else {
     vm->scratch_list = args.regex->split(args.text);
   }
+}
+
+int re_split(lua_State* lua) noexcept {
+  const ReArgs args = check_re_args(lua);
+  VmState* vm = vm_of(lua);
+  split_into_scratch(vm, args);
   lua_createtable(lua, static_cast<int>(vm->scratch_list.size()), 0);
   for (size_t i = 0; i < vm->scratch_list.size(); ++i) {
     push_view(lua, vm->scratch_list[i]);
     lua_rawseti(lua, -2, static_cast<lua_Integer>(i + 1));
   }
   return 1;
+}
+
+// re.split as a set: { piece = true } for each distinct piece, and the number of them.
+int re_split_set(lua_State* lua) noexcept {
+  const ReArgs args = check_re_args(lua);
+  VmState* vm = vm_of(lua);
+  split_into_scratch(vm, args);
+  lua_createtable(lua, 0, static_cast<int>(vm->scratch_list.size()));
+  lua_Integer distinct = 0;
+  for (const std::string& piece : vm->scratch_list) {
+    push_view(lua, piece);
+    if (lua_rawget(lua, -2) == LUA_TNIL) {
+      ++distinct;
+      push_view(lua, piece);
+      lua_pushboolean(lua, 1);
+      lua_rawset(lua, -4);
+    }
+    lua_pop(lua, 1);
+  }
+  lua_pushinteger(lua, distinct);
+  return 2;
 }
 
 int re_count(lua_State* lua) noexcept {
@@ -674,9 +700,9 @@ void push_ctx_module(lua_State* lua) noexcept {
 }
 
 void push_re_module(lua_State* lua) noexcept {
-  const luaL_Reg functions[] = {{"test", re_test}, {"find", re_find},   {"match", re_match},
-                                {"gsub", re_gsub}, {"split", re_split}, {"count", re_count},
-                                {nullptr, nullptr}};
+  const luaL_Reg functions[] = {
+      {"test", re_test},   {"find", re_find},   {"match", re_match},         {"gsub", re_gsub},
+      {"split", re_split}, {"count", re_count}, {"split_set", re_split_set}, {nullptr, nullptr}};
   luaL_newlib(lua, functions);
 }
 

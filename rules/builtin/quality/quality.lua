@@ -11,8 +11,17 @@ local SPACE = { [9] = true, [10] = true, [12] = true, [13] = true, [32] = true }
 
 local function trim(text)
   local first = string.byte(text, 1)
-  if first == nil or (not SPACE[first] and not SPACE[string.byte(text, -1)]) then
+  if first == nil then
+    return text
+  end
+  local last = string.byte(text, -1)
+  if not SPACE[first] and not SPACE[last] then
     return text -- nothing to trim (most texts): no search, no copy
+  end
+  -- One white-space byte at an end (a normalised key's trailing space): cut it off directly.
+  local i, j = SPACE[first] and 2 or 1, SPACE[last] and #text - 1 or #text
+  if i <= j and not SPACE[string.byte(text, i)] and not SPACE[string.byte(text, j)] then
+    return string.sub(text, i, j)
   end
   return (re.gsub(text, [[^\s+|\s+$]], ""))
 end
@@ -150,14 +159,7 @@ end
 -- shape.words = { word = true }, shape.n = distinct words.
 local function words_of(shape)
   if shape.words == nil then
-    local words, n = {}, 0
-    for _, word in ipairs(re.split(shape.key, " ")) do
-      if not words[word] then
-        words[word] = true
-        n = n + 1
-      end
-    end
-    shape.words, shape.n = words, n
+    shape.words, shape.n = re.split_set(shape.key, " ")
   end
   return shape.words
 end
@@ -173,6 +175,10 @@ local function same_answer(a, b)
     return false
   end
   local a_words, b_words = words_of(a), words_of(b)
+  -- shared <= the smaller set and the union >= the larger: the ratio bounds the Jaccard index
+  if math.min(a.n, b.n) / math.max(a.n, b.n) < NEAR_REPEAT_JACCARD then
+    return false
+  end
   local shared = 0
   for word in pairs(a_words) do
     if b_words[word] then

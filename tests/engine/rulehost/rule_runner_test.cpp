@@ -162,6 +162,13 @@ local PATTERNS = { " ", "\\$", "\\|", "ab", "[^a-z]+", "[ ._\\-*]", "[^\\p{L}\\p
 local function split(text, pattern)
   return table.concat(re.split(text, pattern), "|") .. "#" .. #re.split(text, pattern)
 end
+local function split_set(text, pattern)
+  local set, n = re.split_set(text, pattern)
+  local keys = {}
+  for key, value in pairs(set) do keys[#keys + 1] = key .. "=" .. tostring(value) end
+  table.sort(keys)
+  return table.concat(keys, "|") .. "#" .. n
+end
 local function answers(text, pattern)
   local g1, n1 = re.gsub(text, pattern, "_")
   local g2, n2 = re.gsub(text, pattern, "")
@@ -169,7 +176,7 @@ local function answers(text, pattern)
   local f3, f4 = re.find(text, pattern, 3)
   return table.concat({ tostring(re.test(text, pattern)), tostring(f1), tostring(f2),
     tostring(f3), tostring(f4), tostring(re.match(text, pattern)), re.count(text, pattern),
-    g1, n1, g2, n2, split(text, pattern) }, "\1")
+    g1, n1, g2, n2, split(text, pattern), split_set(text, pattern) }, "\1")
 end
 rule { id = "test.fast", version = "1", category = "quality", kind = "metric",
   description = "fast paths",
@@ -192,6 +199,26 @@ rule { id = "test.fast", version = "1", category = "quality", kind = "metric",
       runner->run(redact(ConversationBuilder("s8").user("go").build()));
   CHECK(describe(result) == std::vector<std::string>{"test.fast:metric:wrong=0.000000",
                                                      "test.fast:metric:compared=176.000000"});
+  CHECK(runner->errors().failures().empty());
+}
+
+TEST_CASE("re.split_set gives the distinct pieces and their number", "[rulehost][runner]") {
+  auto runner = runner_for({rule_file("s.lua", R"lua(
+rule { id = "test.set", version = "1", category = "quality", kind = "metric",
+  description = "split_set",
+  on_message = function(msg, ctx)
+    local words, n = re.split_set("to be or not to be", " ")
+    local parts, m = re.split_set("a, b,,a", ",\\s*")
+    local none, k = re.split_set("", " ")
+    local ok = n == 4 and words.to and words.be and words["or"] and words["not"] and
+      words[""] == nil and m == 3 and parts.a and parts.b and parts[""] and k == 1 and none[""]
+    ctx:metric("ok", ok and 1 or 0)
+  end,
+})lua")});
+  testing::TestRedactor redact;
+  const ConversationResult result =
+      runner->run(redact(ConversationBuilder("s10").user("go").build()));
+  CHECK(describe(result) == std::vector<std::string>{"test.set:metric:ok=1.000000"});
   CHECK(runner->errors().failures().empty());
 }
 
