@@ -178,11 +178,9 @@ Result<IngestResult> ingest_inputs(const RunOptions& options, const std::vector<
   for (size_t i = 0; i < options.inputs.size(); ++i) {
     const std::string& input = options.inputs[i];
     const std::string& path = paths[i];
-    auto digest = crypto::sha256_file(path);
-    if (!digest) {
-      return fail(digest.error());
-    }
-    out.inputs.push_back({input, digest->sha256_hex, digest->size_bytes});
+    // The file's digest is taken on its own thread while it is read.
+    Result<crypto::FileDigest> digest = fail(ErrorCode::kInternal, "not hashed");
+    std::thread hasher([&] { digest = crypto::sha256_file(path); });
     Status spilled = ok_status();
     auto stats = ingest::read_log(
         path, read_options,
@@ -199,6 +197,11 @@ Result<IngestResult> ingest_inputs(const RunOptions& options, const std::vector<
           }
         },
         rejects);
+    hasher.join();
+    if (!digest) {
+      return fail(digest.error());
+    }
+    out.inputs.push_back({input, digest->sha256_hex, digest->size_bytes});
     if (!stats) {
       return fail(stats.error());
     }
