@@ -307,6 +307,8 @@ int real_texts(const std::vector<std::string>& paths) {
       us_per_text(texts, [&](const std::string& text) { (void)whole.matches_any(text); });
   std::printf("RE2::Set of all patterns (before): compile %.0f ms, 'any hit?' %.2f us/text\n",
               whole_ms, whole_us);
+  std::vector<size_t> candidate_counts(patterns.size(), 0);
+  std::vector<size_t> hit_counts(patterns.size(), 0);
   std::printf("%-13s %8s %7s %11s %10s %10s %10s\n", "min_atom_len", "build_ms", "atoms",
               "no_atoms", "cand/text", "us/text", "hit_texts");
   for (int min_atom_len = 1; min_atom_len <= 6; ++min_atom_len) {
@@ -328,6 +330,32 @@ int real_texts(const std::vector<std::string>& paths) {
     std::printf("%-13d %8.0f %7zu %11zu %10.2f %10.2f %10zu\n", min_atom_len, build_ms, stats.atoms,
                 stats.unfiltered,
                 static_cast<double>(candidates) / static_cast<double>(texts.size()), us, hit_texts);
+    if (min_atom_len == 3) {
+      for (const std::string& text : texts) {
+        for (int id : set.candidates(text)) {
+          ++candidate_counts[static_cast<size_t>(id)];
+        }
+        for (int id : set.match(text)) {
+          ++hit_counts[static_cast<size_t>(id)];
+        }
+      }
+    }
+  }
+  // The patterns most often confirmed for nothing at min_atom_len 3: where the time goes.
+  std::vector<size_t> order(patterns.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return candidate_counts[a] - hit_counts[a] > candidate_counts[b] - hit_counts[b];
+  });
+  std::printf("most often a candidate without a hit (min_atom_len 3):\n");
+  for (size_t i = 0; i < std::min<size_t>(10, order.size()); ++i) {
+    const size_t id = order[i];
+    std::printf(
+        "  %5.1f%% of texts (%zu hits)  %.90s\n",
+        100.0 * static_cast<double>(candidate_counts[id]) / static_cast<double>(texts.size()),
+        hit_counts[id], patterns[id].c_str());
   }
   return 0;
 }

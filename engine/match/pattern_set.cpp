@@ -39,22 +39,35 @@ std::string set_pattern(std::string_view pattern, const PatternOptions& options)
 // lowercase to the same fold orbit, so "(?i)atom" matches wherever the pattern's literal does;
 // patterns without usable atoms are candidates for every text; if the atom matcher fails (out
 // of memory) every pattern is a candidate and the fallback is counted.
-struct Prefilter {
-  explicit Prefilter(int min_atom_len) : filter(min_atom_len) {}
+// Levels: a pattern whose atoms are all shorter than min_atom_len (e.g. "(ia|ai)", "'or") would
+// be a candidate for every text; it is filtered again with atoms one byte shorter, down to 1, in
+// a level of its own, so short atoms only ever gate the few patterns that need them.
+struct PrefilterLevel {
+  explicit PrefilterLevel(int min_atom_len) : filter(min_atom_len) {}
   re2::FilteredRE2 filter;
   std::vector<int> pattern_ids;  // filter index -> pattern id
-  std::vector<int> unfiltered;   // filter indices of patterns without atoms
-  std::vector<int> everything;   // every filter index (the degraded answer)
+  std::vector<bool> deferred;    // filter index -> without atoms here, handed to the next level
+  size_t first_atom = 0;         // this level's atoms in the atom set: [first_atom, end_atom)
+  size_t end_atom = 0;
+};
+
+struct Prefilter {
+  int min_atom_len = 3;
+  std::vector<std::unique_ptr<PrefilterLevel>> levels;  // levels[0] holds every pattern
+  std::vector<int> always;      // pattern ids without atoms at any level: always candidates
+  std::vector<int> everything;  // every pattern id (the degraded answer)
   std::unique_ptr<RE2::Set> atoms;
   size_t atom_count = 0;
-  bool compiled = false;
+  bool usable = false;  // compiled, and the atom set (if any atoms) compiled
 };
 
 struct PatternSet::Impl {
   explicit Impl(const PatternSetOptions& options)
       : set(internal::re2_options(PatternOptions{}), RE2::UNANCHORED), set_options(options) {
     if (options.prefilter) {
-      prefilter = std::make_unique<Prefilter>(std::max(1, options.min_atom_len));
+      prefilter = std::make_unique<Prefilter>();
+      prefilter->min_atom_len = std::max(1, options.min_atom_len);
+      prefilter->levels.push_back(std::make_unique<PrefilterLevel>(prefilter->min_atom_len));
     }
   }
   RE2::Set set;
@@ -92,22 +105,42 @@ struct PatternSet::Impl {
     return *s.re;
   }
 
-  // Filter indices of the patterns the prefilter leaves possible for `text`, unordered.
+  // Ids of the patterns the prefilter leaves possible for `text`, unordered.
   const std::vector<int>& candidates(re2::StringPiece text, std::vector<int>& scratch) const {
     const Prefilter& p = *prefilter;
+    if (!p.usable) {
+      return p.everything;
+    }
     if (p.atoms == nullptr) {
-      return p.compiled && p.atom_count == 0 ? p.unfiltered : p.everything;
+      return p.always;
     }
     std::vector<int> found;
     RE2::Set::ErrorInfo info;
     if (!p.atoms->Match(text, &found, &info)) {
       if (info.kind == RE2::Set::kNoError) {
-        return p.unfiltered;  // no atom occurs
+        return p.always;  // no atom occurs
       }
       fallbacks.fetch_add(1, std::memory_order_relaxed);  // never read as "no atom"
       return p.everything;
     }
-    p.filter.AllPotentials(found, &scratch);
+    scratch.clear();
+    std::vector<int> level_atoms;
+    std::vector<int> potentials;
+    for (const auto& level : p.levels) {
+      level_atoms.clear();
+      for (int atom : found) {
+        if (static_cast<size_t>(atom) >= level->first_atom &&
+            static_cast<size_t>(atom) < level->end_atom) {
+          level_atoms.push_back(atom - static_cast<int>(level->first_atom));
+        }
+      }
+      level->filter.AllPotentials(level_atoms, &potentials);
+      for (int filter_id : potentials) {
+        if (!level->deferred[static_cast<size_t>(filter_id)]) {
+          scratch.push_back(level->pattern_ids[static_cast<size_t>(filter_id)]);
+        }
+      }
+    }
     return scratch;
   }
 };
@@ -134,16 +167,17 @@ Result<int> PatternSet::add(std::string_view pattern, const PatternOptions& opti
   const int id = static_cast<int>(impl_->patterns.size());
   if (!options.spans_only && impl_->prefilter != nullptr) {
     Prefilter& p = *impl_->prefilter;
+    PrefilterLevel& level = *p.levels.front();
     int filter_id = -1;
     const re2::StringPiece text(pattern.data(), pattern.size());
-    if (p.filter.Add(text, internal::re2_options(options), &filter_id) != RE2::NoError) {
+    if (level.filter.Add(text, internal::re2_options(options), &filter_id) != RE2::NoError) {
       const RE2 refused(text, internal::re2_options(options));  // FilteredRE2 drops the reason
       return fail(ErrorCode::kBadPattern, "bad pattern: " + refused.error());
     }
-    CONVAUDIT_CHECK(static_cast<size_t>(filter_id) == p.pattern_ids.size());
-    p.pattern_ids.push_back(id);
-    p.everything.push_back(filter_id);
-    single->shared = &p.filter.GetRE2(filter_id);
+    CONVAUDIT_CHECK(static_cast<size_t>(filter_id) == level.pattern_ids.size());
+    level.pattern_ids.push_back(id);
+    p.everything.push_back(id);
+    single->shared = &level.filter.GetRE2(filter_id);
   } else if (!options.spans_only) {
     std::string error;
     std::string combined = set_pattern(pattern, options);
@@ -162,28 +196,59 @@ Status PatternSet::compile() {
   CONVAUDIT_CHECK(!impl_->compiled);
   if (impl_->prefilter != nullptr) {
     Prefilter& p = *impl_->prefilter;
-    if (!p.pattern_ids.empty()) {  // FilteredRE2 logs a complaint when compiled empty
+    std::vector<std::string> all_atoms;
+    bool usable = true;
+    // FilteredRE2 logs a complaint when compiled empty: levels only hold patterns.
+    for (size_t i = 0; i < p.levels.size() && !p.levels[i]->pattern_ids.empty(); ++i) {
+      PrefilterLevel& level = *p.levels[i];
       std::vector<std::string> atoms;
-      p.filter.Compile(&atoms);
-      p.filter.AllPotentials({}, &p.unfiltered);
-      p.atom_count = atoms.size();
-      p.compiled = true;
-      if (!atoms.empty()) {
-        auto set = std::make_unique<RE2::Set>(
-            internal::re2_options(PatternOptions{.case_insensitive = true, .literal = true}),
-            RE2::UNANCHORED);
-        bool added = true;
-        for (const std::string& atom : atoms) {
-          added = added && set->Add(re2::StringPiece(atom.data(), atom.size()), nullptr) >= 0;
+      level.filter.Compile(&atoms);
+      level.first_atom = all_atoms.size();
+      all_atoms.insert(all_atoms.end(), atoms.begin(), atoms.end());
+      level.end_atom = all_atoms.size();
+      std::vector<int> without;  // filter indices without usable atoms
+      level.filter.AllPotentials({}, &without);
+      level.deferred.assign(level.pattern_ids.size(), false);
+      const int shorter = p.min_atom_len - static_cast<int>(i) - 1;
+      if (without.empty() || shorter < 1) {
+        for (int filter_id : without) {
+          p.always.push_back(level.pattern_ids[static_cast<size_t>(filter_id)]);
         }
-        // Should neither fail: without the atom matcher every pattern is a candidate.
-        if (added && set->Compile()) {
-          p.atoms = std::move(set);
-        } else {
-          p.compiled = false;
+        break;
+      }
+      auto next = std::make_unique<PrefilterLevel>(shorter);
+      for (int filter_id : without) {
+        const int id = level.pattern_ids[static_cast<size_t>(filter_id)];
+        const Impl::Single& single = *impl_->patterns[static_cast<size_t>(id)];
+        int next_id = -1;
+        if (next->filter.Add(re2::StringPiece(single.pattern.data(), single.pattern.size()),
+                             internal::re2_options(single.options), &next_id) != RE2::NoError) {
+          usable = false;  // cannot happen: the same pattern compiled in the first level
+          break;
         }
+        next->pattern_ids.push_back(id);
+        level.deferred[static_cast<size_t>(filter_id)] = true;
+      }
+      if (!usable) {
+        break;
+      }
+      p.levels.push_back(std::move(next));
+    }
+    p.atom_count = all_atoms.size();
+    if (usable && !all_atoms.empty()) {
+      auto set = std::make_unique<RE2::Set>(
+          internal::re2_options(PatternOptions{.case_insensitive = true, .literal = true}),
+          RE2::UNANCHORED);
+      for (const std::string& atom : all_atoms) {
+        usable = usable && set->Add(re2::StringPiece(atom.data(), atom.size()), nullptr) >= 0;
+      }
+      // Should neither fail: without the atom matcher every pattern is a candidate.
+      usable = usable && set->Compile();
+      if (usable) {
+        p.atoms = std::move(set);
       }
     }
+    p.usable = usable;
     impl_->compiled = true;
     return ok_status();
   }
@@ -202,12 +267,11 @@ std::vector<int> PatternSet::match(std::string_view text) const {
   CONVAUDIT_CHECK(impl_->compiled);
   std::vector<int> hits;
   if (impl_->prefilter != nullptr) {
-    const Prefilter& p = *impl_->prefilter;
     std::vector<int> scratch;
     const re2::StringPiece subject(text.data(), text.size());
-    for (int filter_id : impl_->candidates(subject, scratch)) {
-      if (RE2::PartialMatch(subject, p.filter.GetRE2(filter_id))) {
-        hits.push_back(p.pattern_ids[static_cast<size_t>(filter_id)]);
+    for (int id : impl_->candidates(subject, scratch)) {
+      if (RE2::PartialMatch(subject, impl_->single(id))) {
+        hits.push_back(id);
       }
     }
     std::sort(hits.begin(), hits.end());
@@ -242,13 +306,11 @@ std::vector<int> PatternSet::match(std::string_view text) const {
 bool PatternSet::matches_any(std::string_view text) const {
   CONVAUDIT_CHECK(impl_->compiled);
   if (impl_->prefilter != nullptr) {
-    const Prefilter& p = *impl_->prefilter;
     std::vector<int> scratch;
     const re2::StringPiece subject(text.data(), text.size());
     const std::vector<int>& candidates = impl_->candidates(subject, scratch);
-    return std::any_of(candidates.begin(), candidates.end(), [&](int filter_id) {
-      return RE2::PartialMatch(subject, p.filter.GetRE2(filter_id));
-    });
+    return std::any_of(candidates.begin(), candidates.end(),
+                       [&](int id) { return RE2::PartialMatch(subject, impl_->single(id)); });
   }
   if (impl_->set_ids.empty()) {
     return false;
@@ -304,10 +366,7 @@ std::vector<int> PatternSet::candidates(std::string_view text) const {
     return impl_->set_ids;  // ascending: ids are handed out in add order
   }
   std::vector<int> scratch;
-  std::vector<int> ids;
-  for (int filter_id : impl_->candidates(re2::StringPiece(text.data(), text.size()), scratch)) {
-    ids.push_back(impl_->prefilter->pattern_ids[static_cast<size_t>(filter_id)]);
-  }
+  std::vector<int> ids = impl_->candidates(re2::StringPiece(text.data(), text.size()), scratch);
   std::sort(ids.begin(), ids.end());
   return ids;
 }
@@ -323,9 +382,7 @@ PrefilterStats PatternSet::prefilter_stats() const {
   if (impl_->prefilter != nullptr) {
     const Prefilter& p = *impl_->prefilter;
     stats.atoms = p.atom_count;
-    stats.unfiltered = p.atoms != nullptr || (p.compiled && p.atom_count == 0)
-                           ? p.unfiltered.size()
-                           : p.everything.size();
+    stats.unfiltered = p.usable ? p.always.size() : p.everything.size();
     stats.filtered = p.everything.size() - stats.unfiltered;
   }
   return stats;

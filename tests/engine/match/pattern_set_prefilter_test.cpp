@@ -65,21 +65,23 @@ TEST_CASE("prefilter: only patterns whose atoms occur (or that have none) are ca
   match::PatternSet filtered(kPrefilter);
   REQUIRE(filtered.add("(?i)\\bignore\\b.{0,40}\\binstructions\\b"));
   REQUIRE(filtered.add("(?i)(system|hidden) prompt"));
-  REQUIRE(filtered.add("\\d{3}-\\d{4}"));  // no literal: always a candidate
-  REQUIRE(filtered.add("(?i)a+b"));        // atoms shorter than 3: always a candidate
+  REQUIRE(filtered.add("\\w{25,}"));  // no literal at all: always a candidate
+  REQUIRE(filtered.add("(?i)a+b"));   // atoms shorter than 3: filtered again with 1-byte atoms
   REQUIRE(filtered.compile());
   const match::PrefilterStats stats = filtered.prefilter_stats();
-  CHECK(stats.filtered == 2);
-  CHECK(stats.unfiltered == 2);
-  CHECK(stats.atoms >= 3);  // ignore, instructions, system/hidden ... prompt
+  CHECK(stats.filtered == 3);
+  CHECK(stats.unfiltered == 1);
+  CHECK(stats.atoms >= 5);  // ignore, instructions, system/hidden prompt, then a, b
 
-  CHECK(filtered.candidates("hello there") == std::vector<int>{2, 3});
-  CHECK(filtered.candidates("the HIDDEN prompt") == std::vector<int>{1, 2, 3});
+  CHECK(filtered.candidates("hello there") == std::vector<int>{2});
+  CHECK(filtered.candidates("the HIDDEN prompt") == std::vector<int>{1, 2});
   // Both atoms of pattern 0 must occur (AND), in any case.
-  CHECK(filtered.candidates("IGNORE me") == std::vector<int>{2, 3});
-  CHECK(filtered.candidates("Instructions: ignore") == std::vector<int>{0, 2, 3});
+  CHECK(filtered.candidates("IGNORE me") == std::vector<int>{2});
+  CHECK(filtered.candidates("Instructions: ignore") == std::vector<int>{0, 2});
   CHECK(filtered.match("Instructions: ignore").empty());  // a candidate, then confirmed: no
-  CHECK(filtered.match("ignore the instructions, call 555-1234") == std::vector<int>{0, 2});
+  CHECK(filtered.match("ignore the instructions, call me") == std::vector<int>{0});
+  CHECK(filtered.candidates("a CAB") == std::vector<int>{2, 3});
+  CHECK(filtered.match("a CAB") == std::vector<int>{3});
 
   match::PatternSet set;  // without the prefilter every pattern is a candidate
   REQUIRE(set.add("abc"));
