@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -446,6 +447,55 @@ TEST_CASE("parsing on several threads gives exactly the messages and rejects of 
   CHECK(describe_fully(parallel.messages) == describe_fully(serial.messages));
   CHECK(describe_rejects_fully(parallel.rejects.rejects()) ==
         describe_rejects_fully(serial.rejects.rejects()));
+}
+
+TEST_CASE("with parallel_for, messages reach the callback on the calling thread, and a callback "
+          "that throws ends the read cleanly while the next batch is being parsed",
+          "[ingest][reader][parallel]") {
+  TempDir dir;
+  std::string jsonl;
+  for (int i = 0; i < 30000; ++i) {
+    jsonl += "{\"session_id\":\"s" + std::to_string(i % 50) +
+             "\",\"role\":\"user\",\"message\":\"message number " + std::to_string(i) +
+             " with some padding to make the batch larger\",\"ts\":" +
+             std::to_string(1782900000 + i) + "}\n";
+  }
+  REQUIRE(jsonl.size() > (size_t{2} << 20));  // at least three ~1 MiB batches
+  const std::string file = dir.write("many.jsonl", jsonl);
+  CountingPool pool;
+  ReadOptions options;
+  options.parallel_for = pool.parallel_for();
+  const std::thread::id caller = std::this_thread::get_id();
+  size_t delivered = 0;
+  bool all_on_caller = true;
+  RejectCollector rejects;
+  auto stats = read_log(
+      file, options,
+      [&](core::Message&& m) {
+        all_on_caller = all_on_caller && std::this_thread::get_id() == caller;
+        CHECK(m.text == "message number " + std::to_string(delivered) +
+                            " with some padding to make the batch larger");
+        ++delivered;
+      },
+      rejects);
+  REQUIRE(stats);
+  CHECK(delivered == 30000);
+  CHECK(all_on_caller);
+  CHECK(pool.calls >= 3);
+
+  // The first batch is delivered while the second is parsed: throwing there must join that
+  // parse (a joinable std::thread destroyed would terminate the test binary).
+  size_t seen = 0;
+  CHECK_THROWS_AS(read_log(
+                      file, options,
+                      [&](core::Message&&) {
+                        if (++seen == 100) {
+                          throw std::runtime_error("sink full");
+                        }
+                      },
+                      rejects),
+                  std::runtime_error);
+  CHECK(seen == 100);
 }
 
 }  // namespace convaudit::ingest
