@@ -5,7 +5,6 @@
 #include <memory>
 #include <optional>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -120,13 +119,6 @@ class FileReader {
     max_record_bytes_ = options.max_record_bytes;
     parallel_for_ = options.parallel_for;
   }
-  FileReader(const FileReader&) = delete;
-  FileReader& operator=(const FileReader&) = delete;
-  ~FileReader() {
-    if (pending_ != nullptr && pending_->parser.joinable()) {
-      pending_->parser.join();  // a callback threw while a batch was being parsed
-    }
-  }
 
   Result<ReadStats> run() {
     auto source = internal::LineSource::open(path_, max_record_bytes_);
@@ -152,7 +144,7 @@ class FileReader {
                record.line, record.text);
       }
     }
-    flush_batches();
+    read_batch();
     if (otel_) {
       otel_->finish();
     }
@@ -237,50 +229,17 @@ class FileReader {
         [this](Error error, std::string_view raw) { reject(std::move(error), raw); }};
   }
 
-  // A batch of standalone records being parsed on a thread of its own (which spreads the work
-  // over parallel_for), so that this thread meanwhile delivers the previous batch and reads the
-  // lines of the next one. Outcomes are delivered in file order.
-  struct PendingBatch {
-    std::vector<internal::RawRecord> records;
-    std::vector<std::vector<Outcome>> outcomes;  // per share, in record order
-    std::thread parser;
-  };
-
-  // Hands the collected records to a background parse, then delivers the batch handed over
-  // before (if any). With nothing collected it only delivers: call until nothing is pending.
+  // Parses the batched records on the workers of parallel_for, a share each, then delivers
+  // their messages and rejects in file order.
   void read_batch() {
-    std::unique_ptr<PendingBatch> previous = std::move(pending_);
-    if (previous != nullptr) {
-      previous->parser.join();
+    if (batch_.empty()) {
+      return;
     }
-    if (!batch_.empty()) {
-      auto next = std::make_unique<PendingBatch>();
-      next->records = std::move(batch_);
-      batch_.clear();
-      batch_bytes_ = 0;
-      PendingBatch* job = next.get();
-      const InputFormat format = stats_.format;
-      job->parser = std::thread([this, job, format] { parse_batch(*job, format); });
-      pending_ = std::move(next);
-    }
-    if (previous != nullptr) {
-      deliver(*previous);
-    }
-  }
-
-  void flush_batches() {
-    while (pending_ != nullptr || !batch_.empty()) {
-      read_batch();
-    }
-  }
-
-  // Runs on the batch's own thread: reads only the records and this reader's settings.
-  void parse_batch(PendingBatch& job, InputFormat format) const {
-    const std::vector<internal::RawRecord>& records = job.records;
-    const size_t shares = std::min<size_t>(records.size(), 16);
-    job.outcomes.resize(shares);
+    const size_t shares = std::min<size_t>(batch_.size(), 16);
+    std::vector<std::vector<Outcome>> outcomes(shares);
+    const InputFormat format = stats_.format;
     parallel_for_(shares, [&](size_t share) {
-      std::vector<Outcome>& out = job.outcomes[share];
+      std::vector<Outcome>& out = outcomes[share];
       internal::SessionSinks sinks{
           [&out](core::Message&& message) {
             out.push_back({std::move(message), {}, {}});
@@ -288,10 +247,10 @@ class FileReader {
           [&out](Error error, std::string_view raw) {
             out.push_back({std::nullopt, std::move(error), excerpt_of(raw)});
           }};
-      const size_t begin = records.size() * share / shares;
-      const size_t end = records.size() * (share + 1) / shares;
+      const size_t begin = batch_.size() * share / shares;
+      const size_t end = batch_.size() * (share + 1) / shares;
       for (size_t i = begin; i < end; ++i) {
-        const internal::RawRecord& record = records[i];
+        const internal::RawRecord& record = batch_[i];
         try {
           if (std::optional<json> value = parse_record(record, path_, max_record_bytes_, sinks)) {
             read_standalone(*value, record, format, path_, sinks);
@@ -304,10 +263,7 @@ class FileReader {
         }
       }
     });
-  }
-
-  void deliver(PendingBatch& job) {
-    for (std::vector<Outcome>& share : job.outcomes) {
+    for (std::vector<Outcome>& share : outcomes) {
       for (Outcome& outcome : share) {
         if (outcome.message) {
           emit(std::move(*outcome.message));
@@ -318,6 +274,8 @@ class FileReader {
         }
       }
     }
+    batch_.clear();
+    batch_bytes_ = 0;
   }
 
   const std::string& path_;
@@ -330,7 +288,6 @@ class FileReader {
   ParallelFor parallel_for_;
   std::vector<internal::RawRecord> batch_;  // standalone records waiting for read_batch()
   size_t batch_bytes_ = 0;
-  std::unique_ptr<PendingBatch> pending_;  // handed to its parser, not yet delivered
 };
 
 }  // namespace

@@ -42,11 +42,10 @@ struct ReadOptions {
   InputFormat format = InputFormat::kAuto;
   // Records longer than this are rejected (kLineTooLong) without being parsed.
   uint64_t max_record_bytes = 16 * 1024 * 1024;
-  // Optional; without it ingest makes no threads. With it, records of formats whose records
-  // stand alone (per-message JSONL, database exports) are parsed in batches of about 1 MiB
-  // through it, from one short-lived thread per batch, so that the calling thread meanwhile
-  // delivers the previous batch and reads the next one. Messages and rejects still reach the
-  // callback and the RejectSink in file order, on the calling thread, exactly as without it.
+  // Optional (ingest makes no threads of its own): records of formats whose records stand alone
+  // (per-message JSONL, database exports) are then parsed in batches of about 1 MiB through it.
+  // Messages and rejects still reach the callback and the RejectSink in file order, on the
+  // calling thread, exactly as without it.
   ParallelFor parallel_for;
 };
 

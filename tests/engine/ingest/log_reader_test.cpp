@@ -450,7 +450,7 @@ TEST_CASE("parsing on several threads gives exactly the messages and rejects of 
 }
 
 TEST_CASE("with parallel_for, messages reach the callback on the calling thread, and a callback "
-          "that throws ends the read cleanly while the next batch is being parsed",
+          "that throws mid-file ends the read cleanly",
           "[ingest][reader][parallel]") {
   TempDir dir;
   std::string jsonl;
@@ -483,8 +483,8 @@ TEST_CASE("with parallel_for, messages reach the callback on the calling thread,
   CHECK(all_on_caller);
   CHECK(pool.calls >= 3);
 
-  // The first batch is delivered while the second is parsed: throwing there must join that
-  // parse (a joinable std::thread destroyed would terminate the test binary).
+  // Throwing from the callback in the middle of the first batch must leave no parse running
+  // (a joinable std::thread destroyed would terminate the test binary).
   size_t seen = 0;
   CHECK_THROWS_AS(read_log(
                       file, options,
