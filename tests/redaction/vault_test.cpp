@@ -100,6 +100,47 @@ TEST_CASE("entries not flushed by their owner are appended when the vault closes
   CHECK(value->value == "+44 20 7946 0958");
 }
 
+TEST_CASE("a token appended by this vault is revealed from its record in the file",
+          "[redaction][vault]") {
+  // After flush() the vault keeps only a digest and the record's place for its own new entries:
+  // reveal reads the sealed key and value back, also after another writer appended.
+  TempVault tmp;
+  auto vault = Vault::open(tmp.path, key(1));
+  REQUIRE(vault);
+  (*vault)->record(kToken1, PiiType::kEmail, "Jane@Example.com");
+  REQUIRE((*vault)->flush());
+  {
+    auto other = Vault::open(tmp.path, key(1));
+    REQUIRE(other);
+    (*other)->record(kToken2, PiiType::kPhone, "+1 555 123 4567");
+    REQUIRE((*other)->flush());
+  }
+  auto value = (*vault)->reveal(kToken1);
+  REQUIRE(value);
+  CHECK(value->type == PiiType::kEmail);
+  CHECK(value->value == "Jane@Example.com");
+  // The same value again is no collision (the digest answers) and writes nothing.
+  const auto size_before = fs::file_size(tmp.path);
+  (*vault)->record(kToken1, PiiType::kEmail, "Jane@Example.com");
+  REQUIRE((*vault)->flush());
+  CHECK(fs::file_size(tmp.path) == size_before);
+  // A different value for the token is still a collision.
+  (*vault)->record(kToken1, PiiType::kEmail, "someone.else@example.com");
+  auto collided = (*vault)->flush();
+  REQUIRE_FALSE(collided);
+  CHECK(collided.error().code == ErrorCode::kTokenCollision);
+
+  // The record changed on disk under the vault: an error, never a wrong value.
+  std::string bytes = read_all(tmp.path);
+  const size_t at = bytes.find(kToken1);
+  REQUIRE(at != std::string::npos);
+  bytes[at + 1] = 'X';
+  std::ofstream(tmp.path, std::ios::binary | std::ios::trunc) << bytes;
+  auto damaged = (*vault)->reveal(kToken1);
+  REQUIRE_FALSE(damaged);
+  CHECK(damaged.error().code == ErrorCode::kVaultCorrupt);
+}
+
 TEST_CASE("vault keys: wrong size, wrong key", "[redaction][vault]") {
   TempVault tmp;
   auto bad = Vault::open(tmp.path, std::vector<uint8_t>(16, 1));
