@@ -242,23 +242,25 @@ struct Vault::Impl {
   }
 
   Result<std::string> decrypt(const std::string& token, const Stored& entry) const {
-    if (entry.wrapped_key.empty() && entry.record_at >= 0) {
-      auto record = reread(token, entry);
-      if (!record) {
-        return fail(record.error());
-      }
-      Stored loaded;
-      loaded.wrapped_key = std::move(record->wrapped_key);
-      loaded.sealed_value = std::move(record->sealed_value);
-      return decrypt(token, loaded);
+    if (entry.record_at < 0) {
+      return open_sealed(token, entry.wrapped_key, entry.sealed_value);
     }
-    auto data_key = crypto::aead_open(key, entry.wrapped_key, token_aad(token));
+    auto record = reread(token, entry);
+    if (!record) {
+      return fail(record.error());
+    }
+    return open_sealed(token, record->wrapped_key, record->sealed_value);
+  }
+
+  Result<std::string> open_sealed(const std::string& token, const std::vector<uint8_t>& wrapped_key,
+                                  const std::vector<uint8_t>& sealed_value) const {
+    auto data_key = crypto::aead_open(key, wrapped_key, token_aad(token));
     if (!data_key) {
       return fail(ErrorCode::kCrypto,
                   "cannot unwrap the data key of " + token + " (wrong vault key or damaged record)",
                   {path});
     }
-    auto value = crypto::aead_open(*data_key, entry.sealed_value, token_aad(token));
+    auto value = crypto::aead_open(*data_key, sealed_value, token_aad(token));
     if (!value) {
       return fail(ErrorCode::kCrypto, "cannot decrypt the value of " + token, {path});
     }
