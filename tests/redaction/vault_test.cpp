@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -19,6 +20,13 @@ namespace {
 
 std::vector<uint8_t> key(uint8_t fill) {
   return std::vector<uint8_t>(32, fill);
+}
+
+// Opens the vault at `path` under key(1); the test fails here when it cannot.
+std::unique_ptr<Vault> open_vault(const std::string& path) {
+  auto vault = Vault::open(path, key(1));
+  REQUIRE(vault);
+  return std::move(*vault);
 }
 
 // A fresh path under the temp folder, removed at the end of the test.
@@ -52,36 +60,34 @@ const std::string kToken2 = "<PHONE_aaaaaaaaaaaaaaaaaa>";
 TEST_CASE("vault round trip and reopen", "[redaction][vault]") {
   TempVault tmp;
   {
-    auto vault = Vault::open(tmp.path, key(1));
-    REQUIRE(vault);
-    (*vault)->record(kToken1, PiiType::kEmail, "Jane@Example.com");
-    (*vault)->record(kToken2, PiiType::kPhone, "+1 555 123 4567");
-    (*vault)->record(kToken1, PiiType::kEmail, "Jane@Example.com");
-    CHECK((*vault)->size() == 2);
-    auto buffered = (*vault)->reveal(kToken1);
+    auto vault = open_vault(tmp.path);
+    vault->record(kToken1, PiiType::kEmail, "Jane@Example.com");
+    vault->record(kToken2, PiiType::kPhone, "+1 555 123 4567");
+    vault->record(kToken1, PiiType::kEmail, "Jane@Example.com");
+    CHECK(vault->size() == 2);
+    auto buffered = vault->reveal(kToken1);
     REQUIRE(buffered);
     CHECK(buffered->value == "Jane@Example.com");
-    REQUIRE((*vault)->flush());
+    REQUIRE(vault->flush());
   }
   const std::string bytes = read_all(tmp.path);
   CHECK(bytes.compare(0, 8, "CAVAULT\n") == 0);
   CHECK(bytes.find("Jane@Example.com") == std::string::npos);  // encrypted at rest
   CHECK((fs::status(tmp.path).permissions() & fs::perms::others_read) == fs::perms::none);
 
-  auto reopened = Vault::open(tmp.path, key(1));
-  REQUIRE(reopened);
-  CHECK((*reopened)->size() == 2);
-  auto value = (*reopened)->reveal(kToken2);
+  auto reopened = open_vault(tmp.path);
+  CHECK(reopened->size() == 2);
+  auto value = reopened->reveal(kToken2);
   REQUIRE(value);
   CHECK(value->type == PiiType::kPhone);
   CHECK(value->value == "+1 555 123 4567");
-  auto unknown = (*reopened)->reveal("<EMAIL_ffffffffffffffffff>");
+  auto unknown = reopened->reveal("<EMAIL_ffffffffffffffffff>");
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().code == ErrorCode::kTokenUnknown);
 
   // Known with the same value: nothing new is written.
-  (*reopened)->record(kToken1, PiiType::kEmail, "Jane@Example.com");
-  REQUIRE((*reopened)->flush());
+  reopened->record(kToken1, PiiType::kEmail, "Jane@Example.com");
+  REQUIRE(reopened->flush());
   CHECK(read_all(tmp.path) == bytes);
 }
 
@@ -89,13 +95,11 @@ TEST_CASE("entries not flushed by their owner are appended when the vault closes
           "[redaction][vault]") {
   TempVault tmp;
   {
-    auto vault = Vault::open(tmp.path, key(1));
-    REQUIRE(vault);
-    (*vault)->record(kToken2, PiiType::kPhone, "+44 20 7946 0958");
+    auto vault = open_vault(tmp.path);
+    vault->record(kToken2, PiiType::kPhone, "+44 20 7946 0958");
   }  // no flush()
-  auto reopened = Vault::open(tmp.path, key(1));
-  REQUIRE(reopened);
-  auto value = (*reopened)->reveal(kToken2);
+  auto reopened = open_vault(tmp.path);
+  auto value = reopened->reveal(kToken2);
   REQUIRE(value);
   CHECK(value->value == "+44 20 7946 0958");
 }
@@ -105,28 +109,26 @@ TEST_CASE("a token appended by this vault is revealed from its record in the fil
   // After flush() the vault keeps only a digest and the record's place for its own new entries:
   // reveal reads the sealed key and value back, also after another writer appended.
   TempVault tmp;
-  auto vault = Vault::open(tmp.path, key(1));
-  REQUIRE(vault);
-  (*vault)->record(kToken1, PiiType::kEmail, "Jane@Example.com");
-  REQUIRE((*vault)->flush());
+  auto vault = open_vault(tmp.path);
+  vault->record(kToken1, PiiType::kEmail, "Jane@Example.com");
+  REQUIRE(vault->flush());
   {
-    auto other = Vault::open(tmp.path, key(1));
-    REQUIRE(other);
-    (*other)->record(kToken2, PiiType::kPhone, "+1 555 123 4567");
-    REQUIRE((*other)->flush());
+    auto other = open_vault(tmp.path);
+    other->record(kToken2, PiiType::kPhone, "+1 555 123 4567");
+    REQUIRE(other->flush());
   }
-  auto value = (*vault)->reveal(kToken1);
+  auto value = vault->reveal(kToken1);
   REQUIRE(value);
   CHECK(value->type == PiiType::kEmail);
   CHECK(value->value == "Jane@Example.com");
   // The same value again is no collision (the digest answers) and writes nothing.
   const auto size_before = fs::file_size(tmp.path);
-  (*vault)->record(kToken1, PiiType::kEmail, "Jane@Example.com");
-  REQUIRE((*vault)->flush());
+  vault->record(kToken1, PiiType::kEmail, "Jane@Example.com");
+  REQUIRE(vault->flush());
   CHECK(fs::file_size(tmp.path) == size_before);
   // A different value for the token is still a collision.
-  (*vault)->record(kToken1, PiiType::kEmail, "someone.else@example.com");
-  auto collided = (*vault)->flush();
+  vault->record(kToken1, PiiType::kEmail, "someone.else@example.com");
+  auto collided = vault->flush();
   REQUIRE_FALSE(collided);
   CHECK(collided.error().code == ErrorCode::kTokenCollision);
 
@@ -136,7 +138,7 @@ TEST_CASE("a token appended by this vault is revealed from its record in the fil
   REQUIRE(at != std::string::npos);
   bytes[at + 1] = 'X';
   std::ofstream(tmp.path, std::ios::binary | std::ios::trunc) << bytes;
-  auto damaged = (*vault)->reveal(kToken1);
+  auto damaged = vault->reveal(kToken1);
   REQUIRE_FALSE(damaged);
   CHECK(damaged.error().code == ErrorCode::kVaultCorrupt);
 }
@@ -147,10 +149,9 @@ TEST_CASE("vault keys: wrong size, wrong key", "[redaction][vault]") {
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == ErrorCode::kBadKey);
   {
-    auto vault = Vault::open(tmp.path, key(1));
-    REQUIRE(vault);
-    (*vault)->record(kToken1, PiiType::kEmail, "x@y.io");
-    REQUIRE((*vault)->flush());
+    auto vault = open_vault(tmp.path);
+    vault->record(kToken1, PiiType::kEmail, "x@y.io");
+    REQUIRE(vault->flush());
   }
   auto wrong = Vault::open(tmp.path, key(2));
   REQUIRE_FALSE(wrong);
@@ -160,18 +161,16 @@ TEST_CASE("vault keys: wrong size, wrong key", "[redaction][vault]") {
 TEST_CASE("a wrapped key that fails to open reads as a crypto error", "[redaction][vault]") {
   TempVault tmp;
   {
-    auto vault = Vault::open(tmp.path, key(1));
-    REQUIRE(vault);
-    (*vault)->record(kToken1, PiiType::kEmail, "x@y.io");
-    REQUIRE((*vault)->flush());
+    auto vault = open_vault(tmp.path);
+    vault->record(kToken1, PiiType::kEmail, "x@y.io");
+    REQUIRE(vault->flush());
   }
   // Flip the last byte (inside the sealed value's tag).
   std::string bytes = read_all(tmp.path);
   bytes.back() = static_cast<char>(bytes.back() ^ 0x01);
   std::ofstream(tmp.path, std::ios::binary | std::ios::trunc) << bytes;
-  auto vault = Vault::open(tmp.path, key(1));
-  REQUIRE(vault);
-  auto revealed = (*vault)->reveal(kToken1);
+  auto vault = open_vault(tmp.path);
+  auto revealed = vault->reveal(kToken1);
   REQUIRE_FALSE(revealed);
   CHECK(revealed.error().code == ErrorCode::kCrypto);
 }
@@ -179,28 +178,25 @@ TEST_CASE("a wrapped key that fails to open reads as a crypto error", "[redactio
 TEST_CASE("a torn last record is ignored and cut on the next append", "[redaction][vault]") {
   TempVault tmp;
   {
-    auto vault = Vault::open(tmp.path, key(1));
-    REQUIRE(vault);
-    (*vault)->record(kToken1, PiiType::kEmail, "x@y.io");
-    (*vault)->record(kToken2, PiiType::kPhone, "+15551234567");
-    REQUIRE((*vault)->flush());
+    auto vault = open_vault(tmp.path);
+    vault->record(kToken1, PiiType::kEmail, "x@y.io");
+    vault->record(kToken2, PiiType::kPhone, "+15551234567");
+    REQUIRE(vault->flush());
   }
   const std::string whole = read_all(tmp.path);
   // Cut the file in the middle of the second record.
   fs::resize_file(tmp.path, whole.size() - 10);
   {
-    auto vault = Vault::open(tmp.path, key(1));
-    REQUIRE(vault);
-    CHECK((*vault)->size() == 1);
-    CHECK((*vault)->reveal(kToken1));
-    CHECK((*vault)->reveal(kToken2).error().code == ErrorCode::kTokenUnknown);
-    (*vault)->record(kToken2, PiiType::kPhone, "+15551234567");
-    REQUIRE((*vault)->flush());
+    auto vault = open_vault(tmp.path);
+    CHECK(vault->size() == 1);
+    CHECK(vault->reveal(kToken1));
+    CHECK(vault->reveal(kToken2).error().code == ErrorCode::kTokenUnknown);
+    vault->record(kToken2, PiiType::kPhone, "+15551234567");
+    REQUIRE(vault->flush());
   }
-  auto vault = Vault::open(tmp.path, key(1));
-  REQUIRE(vault);
-  CHECK((*vault)->size() == 2);
-  auto phone = (*vault)->reveal(kToken2);
+  auto vault = open_vault(tmp.path);
+  CHECK(vault->size() == 2);
+  auto phone = vault->reveal(kToken2);
   REQUIRE(phone);
   CHECK(phone->value == "+15551234567");
 }
@@ -214,8 +210,7 @@ TEST_CASE("bad magic is corrupt; garbage in the middle is corrupt", "[redaction]
 
   TempVault tmp2;
   {
-    auto v = Vault::open(tmp2.path, key(1));
-    REQUIRE(v);
+    auto v = open_vault(tmp2.path);
   }
   // A record whose body is malformed, followed by a good record.
   std::string garbage("\x03\x00\x00\x00\x09xx", 7);
@@ -231,24 +226,22 @@ TEST_CASE("bad magic is corrupt; garbage in the middle is corrupt", "[redaction]
 TEST_CASE("collisions are reported, never merged", "[redaction][vault]") {
   TempVault tmp;
   {
-    auto vault = Vault::open(tmp.path, key(1));
-    REQUIRE(vault);
-    (*vault)->record(kToken1, PiiType::kEmail, "a@x.io");
-    (*vault)->record(kToken1, PiiType::kEmail, "b@x.io");
-    auto st = (*vault)->flush();
+    auto vault = open_vault(tmp.path);
+    vault->record(kToken1, PiiType::kEmail, "a@x.io");
+    vault->record(kToken1, PiiType::kEmail, "b@x.io");
+    auto st = vault->flush();
     REQUIRE_FALSE(st);
     CHECK(st.error().code == ErrorCode::kTokenCollision);
-    CHECK((*vault)->flush());  // reported once
-    CHECK((*vault)->reveal(kToken1)->value == "a@x.io");
+    CHECK(vault->flush());  // reported once
+    CHECK(vault->reveal(kToken1)->value == "a@x.io");
   }
   // Against a stored entry, across instances.
-  auto vault = Vault::open(tmp.path, key(1));
-  REQUIRE(vault);
-  (*vault)->record(kToken1, PiiType::kEmail, "c@x.io");
-  auto st = (*vault)->flush();
+  auto vault = open_vault(tmp.path);
+  vault->record(kToken1, PiiType::kEmail, "c@x.io");
+  auto st = vault->flush();
   REQUIRE_FALSE(st);
   CHECK(st.error().code == ErrorCode::kTokenCollision);
-  CHECK((*vault)->reveal(kToken1)->value == "a@x.io");
+  CHECK(vault->reveal(kToken1)->value == "a@x.io");
 }
 
 TEST_CASE("two vault instances appending to one file", "[redaction][vault]") {
@@ -264,61 +257,56 @@ TEST_CASE("two vault instances appending to one file", "[redaction][vault]") {
   auto st = (*b)->flush();  // sees a's record first: its kToken1 collides
   REQUIRE_FALSE(st);
   CHECK(st.error().code == ErrorCode::kTokenCollision);
-  auto c = Vault::open(tmp.path, key(1));
-  REQUIRE(c);
-  CHECK((*c)->size() == 2);
-  CHECK((*c)->reveal(kToken1)->value == "x@y.io");
-  CHECK((*c)->reveal(kToken2)->value == "+15551234567");
+  auto c = open_vault(tmp.path);
+  CHECK(c->size() == 2);
+  CHECK(c->reveal(kToken1)->value == "x@y.io");
+  CHECK(c->reveal(kToken2)->value == "+15551234567");
 }
 
 TEST_CASE("a forget record erases the subject", "[redaction][vault]") {
   TempVault tmp;
   {
-    auto vault = Vault::open(tmp.path, key(1));
-    REQUIRE(vault);
-    (*vault)->record(kToken1, PiiType::kEmail, "x@y.io");
-    (*vault)->record(kToken2, PiiType::kPhone, "+15551234567");
-    REQUIRE((*vault)->flush());
+    auto vault = open_vault(tmp.path);
+    vault->record(kToken1, PiiType::kEmail, "x@y.io");
+    vault->record(kToken2, PiiType::kPhone, "+15551234567");
+    REQUIRE(vault->flush());
   }
   convaudit::redaction::internal::VaultRecord forget;
   forget.kind = convaudit::redaction::internal::VaultRecordKind::kForget;
   forget.token = kToken1;
   forget.erased_at_ns = 1'700'000'000'000'000'000;
   append_bytes(tmp.path, convaudit::redaction::internal::encode_vault_record(forget));
-  auto vault = Vault::open(tmp.path, key(1));
-  REQUIRE(vault);
-  auto erased = (*vault)->reveal(kToken1);
+  auto vault = open_vault(tmp.path);
+  auto erased = vault->reveal(kToken1);
   REQUIRE_FALSE(erased);
   CHECK(erased.error().code == ErrorCode::kSubjectErased);
-  CHECK((*vault)->reveal(kToken2));
+  CHECK(vault->reveal(kToken2));
   // Seen again later: not stored again.
   const auto size_before = fs::file_size(tmp.path);
-  (*vault)->record(kToken1, PiiType::kEmail, "x@y.io");
-  REQUIRE((*vault)->flush());
+  vault->record(kToken1, PiiType::kEmail, "x@y.io");
+  REQUIRE(vault->flush());
   CHECK(fs::file_size(tmp.path) == size_before);
 }
 
 TEST_CASE("record() from many threads", "[redaction][vault]") {
   TempVault tmp;
-  auto vault = Vault::open(tmp.path, key(1));
-  REQUIRE(vault);
+  auto vault = open_vault(tmp.path);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&vault] {
       for (int i = 0; i < 200; ++i) {
         char token[32];
         std::snprintf(token, sizeof token, "<IP_%018x>", i);
-        (*vault)->record(token, PiiType::kIpAddress, "10.0.0." + std::to_string(i));
+        vault->record(token, PiiType::kIpAddress, "10.0.0." + std::to_string(i));
       }
     });
   }
   for (auto& t : threads) {
     t.join();
   }
-  CHECK((*vault)->size() == 200);
-  REQUIRE((*vault)->flush());
-  auto reopened = Vault::open(tmp.path, key(1));
-  REQUIRE(reopened);
-  CHECK((*reopened)->size() == 200);
-  CHECK((*reopened)->reveal("<IP_0000000000000000c7>")->value == "10.0.0.199");
+  CHECK(vault->size() == 200);
+  REQUIRE(vault->flush());
+  auto reopened = open_vault(tmp.path);
+  CHECK(reopened->size() == 200);
+  CHECK(reopened->reveal("<IP_0000000000000000c7>")->value == "10.0.0.199");
 }
