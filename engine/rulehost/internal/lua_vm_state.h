@@ -91,16 +91,16 @@ struct VmState {
     bool class_repeats = false;  // "[...]+": a match is a whole run of class bytes
   };
   std::unordered_map<std::string, CachedPattern> regex_cache;
-  // In front of regex_cache: the pattern seen at each address where Lua keeps a pattern string
-  // (a rule's pattern constant is one Lua string, so its address repeats call after call). A hit
-  // still compares the bytes, so a reused address cannot pick a wrong regex. A hash map rather
-  // than a small direct-mapped table: two hot patterns whose addresses collided there made every
-  // call copy and hash the (kilobytes long) pattern.
-  struct RegexSlot {
-    const std::string* pattern = nullptr;  // the regex_cache key (node-stable)
-    const CachedPattern* compiled = nullptr;
-  };
-  std::unordered_map<const char*, RegexSlot> regex_slots;
+  // In front of regex_cache: the compiled pattern for each Lua pattern string seen, by the
+  // string's address (a rule's pattern constant is one Lua string, so its address repeats call
+  // after call). Each string with a slot is pinned (a key of the registry table
+  // `pinned_patterns`), so it stays alive and its address cannot be reused by another string:
+  // a hit needs no byte comparison (patterns are kilobytes long). A hash map rather than a small
+  // direct-mapped table: two hot patterns whose addresses collided there made every call copy
+  // and hash the pattern.
+  std::unordered_map<const char*, const CachedPattern*> regex_slots;
+  int pinned_patterns = LUA_NOREF;
+  size_t pinned_bytes = 0;
 };
 
 inline VmState* vm_of(lua_State* lua) noexcept {

@@ -21,6 +21,7 @@ constexpr int kMaxJsonDepth = 32;
 constexpr size_t kExcerptBytes = 200;
 constexpr size_t kMaxCachedPatterns = 1024;
 constexpr size_t kMaxPatternAddresses = 4 * kMaxCachedPatterns;
+constexpr size_t kMaxPinnedBytes = 4 << 20;  // pattern strings kept alive for their slots
 
 // The longest prefix of `text` of at most `limit` bytes that does not split a UTF-8 sequence.
 std::string_view utf8_prefix(std::string_view text, size_t limit) {
@@ -346,39 +347,73 @@ bool is_ascii(std::string_view text) {
 }
 
 // The compiled pattern, cached per state; nullptr with the reason in vm->scratch. No Lua calls.
-const VmState::CachedPattern* cached_pattern(VmState* vm, std::string_view pattern) noexcept {
-  auto slot = vm->regex_slots.find(pattern.data());
-  if (slot != vm->regex_slots.end() && *slot->second.pattern == pattern) {
-    return slot->second.compiled;
-  }
+// Forgets every slot and unpins their strings (Lua may then collect them). No Lua errors.
+void clear_slots(lua_State* lua, VmState* vm) noexcept {
+  vm->regex_slots.clear();
+  luaL_unref(lua, LUA_REGISTRYINDEX, vm->pinned_patterns);
+  vm->pinned_patterns = LUA_NOREF;
+  vm->pinned_bytes = 0;
+}
+
+// The compiled form of `pattern`, compiled on first use; nullptr (message in vm->scratch) when it
+// does not compile. No Lua calls.
+const VmState::CachedPattern* compile_cached(lua_State* lua, VmState* vm,
+                                             std::string_view pattern) noexcept {
   vm->scratch.assign(pattern);
   auto it = vm->regex_cache.find(vm->scratch);
-  if (it == vm->regex_cache.end()) {
-    auto compiled = match::Regex::compile(pattern);
-    if (!compiled) {
-      vm->scratch.assign("re: bad pattern '").append(pattern).append("': ");
-      vm->scratch.append(compiled.error().message);
-      return nullptr;
-    }
-    if (vm->regex_cache.size() >= kMaxCachedPatterns) {
-      vm->regex_slots.clear();
-      vm->regex_cache.clear();
-    }
-    VmState::CachedPattern entry;
-    entry.regex = std::make_unique<match::Regex>(std::move(*compiled));
-    entry.literal = literal_of(pattern);
-    bool repeats = false;
-    if (!entry.literal && is_single_class(pattern, repeats)) {
-      entry.ascii_class = ascii_members(*entry.regex);
-      entry.class_repeats = repeats;
-    }
-    it = vm->regex_cache.emplace(std::string(pattern), std::move(entry)).first;
+  if (it != vm->regex_cache.end()) {
+    return &it->second;
   }
-  if (vm->regex_slots.size() >= kMaxPatternAddresses) {
-    vm->regex_slots.clear();  // patterns built at run time leave many dead addresses behind
+  auto compiled = match::Regex::compile(pattern);
+  if (!compiled) {
+    vm->scratch.assign("re: bad pattern '").append(pattern).append("': ");
+    vm->scratch.append(compiled.error().message);
+    return nullptr;
   }
-  vm->regex_slots[pattern.data()] = {&it->first, &it->second};
-  return &it->second;
+  if (vm->regex_cache.size() >= kMaxCachedPatterns) {
+    clear_slots(lua, vm);  // slots point into the cache
+    vm->regex_cache.clear();
+  }
+  VmState::CachedPattern entry;
+  entry.regex = std::make_unique<match::Regex>(std::move(*compiled));
+  entry.literal = literal_of(pattern);
+  bool repeats = false;
+  if (!entry.literal && is_single_class(pattern, repeats)) {
+    entry.ascii_class = ascii_members(*entry.regex);
+    entry.class_repeats = repeats;
+  }
+  return &vm->regex_cache.emplace(std::string(pattern), std::move(entry)).first->second;
+}
+
+// The compiled pattern for the Lua string at stack index `arg`. Raises on a bad pattern.
+const VmState::CachedPattern* cached_pattern(lua_State* lua, int arg) {
+  VmState* vm = vm_of(lua);
+  size_t size = 0;
+  const char* pattern = lua_tolstring(lua, arg, &size);
+  auto slot = vm->regex_slots.find(pattern);
+  if (slot != vm->regex_slots.end()) {
+    return slot->second;
+  }
+  const VmState::CachedPattern* compiled = compile_cached(lua, vm, {pattern, size});
+  if (compiled == nullptr) {
+    raise_scratch(lua);
+  }
+  // Patterns built at run time leave many dead strings behind: past a bound, start over.
+  if (vm->regex_slots.size() >= kMaxPatternAddresses || vm->pinned_bytes >= kMaxPinnedBytes) {
+    clear_slots(lua, vm);
+  }
+  if (vm->pinned_patterns == LUA_NOREF) {
+    lua_createtable(lua, 0, 64);
+    vm->pinned_patterns = luaL_ref(lua, LUA_REGISTRYINDEX);
+  }
+  lua_rawgeti(lua, LUA_REGISTRYINDEX, vm->pinned_patterns);
+  lua_pushvalue(lua, arg);
+  lua_pushboolean(lua, 1);
+  lua_rawset(lua, -3);  // may raise (memory): the slot is only added once the pin holds
+  lua_pop(lua, 1);
+  vm->pinned_bytes += size;
+  vm->regex_slots.emplace(pattern, compiled);
+  return compiled;
 }
 
 struct ReArgs {
@@ -410,13 +445,9 @@ struct ReArgs {
 
 ReArgs check_re_args(lua_State* lua) {
   size_t text_size = 0;
-  size_t pattern_size = 0;
   const char* text = luaL_checklstring(lua, 1, &text_size);
-  const char* pattern = luaL_checklstring(lua, 2, &pattern_size);
-  const VmState::CachedPattern* compiled = cached_pattern(vm_of(lua), {pattern, pattern_size});
-  if (compiled == nullptr) {
-    raise_scratch(lua);
-  }
+  luaL_checklstring(lua, 2, nullptr);
+  const VmState::CachedPattern* compiled = cached_pattern(lua, 2);
   return ReArgs{{text, text_size},
                 compiled->regex.get(),
                 compiled->literal ? &*compiled->literal : nullptr,

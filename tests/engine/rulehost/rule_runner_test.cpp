@@ -248,8 +248,9 @@ rule { id = "test.empty", version = "1", category = "quality", kind = "metric",
 
 TEST_CASE("patterns built at run time each get their own regex, past the cache size",
           "[rulehost][runner]") {
-  // Thousands of short-lived pattern strings of one length: Lua frees and reuses their memory,
-  // so a pattern cache keyed by address must still compare the bytes; and more distinct
+  // Thousands of short-lived pattern strings of one length, short (interned) and long (over 40
+  // bytes, one Lua string per concatenation): Lua frees and reuses their memory, so a pattern
+  // cache keyed by address must keep each string alive while it has a slot; and more distinct
   // patterns than the cache holds must keep giving right answers after it is emptied.
   auto runner = runner_for({rule_file("p.lua", R"lua(
 rule { id = "test.patterns", version = "1", category = "quality", kind = "metric",
@@ -268,6 +269,8 @@ rule { id = "test.patterns", version = "1", category = "quality", kind = "metric
       if text ~= "hit" or n ~= 1 then wrong = wrong + 1 end
       local same, none = re.gsub("m" .. i, exact, "hit")
       if same ~= "m" .. i or none ~= 0 then wrong = wrong + 1 end
+      local long = "^n" .. i .. "$|^" .. string.rep("z", 48) .. "$"
+      if not re.test("n" .. i, long) or re.test("n" .. (i + 1), long) then wrong = wrong + 1 end
     end
     ctx:metric("wrong", wrong)
   end,
