@@ -1,6 +1,7 @@
 #include "engine/core/timestamp.h"
 
 #include <catch2/catch.hpp>
+#include <limits>
 
 using convaudit::ErrorCode;
 using convaudit::core::format_timestamp;
@@ -41,6 +42,17 @@ TEST_CASE("format_timestamp round-trips", "[core][timestamp]") {
   CHECK(format_timestamp(1784021400LL * kSecond + 500'000'000) == "2026-07-14T09:30:00.5Z");
   int64_t t = *parse_timestamp("2024-02-29T23:59:59.000000001Z");
   CHECK(*parse_timestamp(format_timestamp(t)) == t);
+}
+
+TEST_CASE("format_timestamp covers the whole int64 range and trims the fraction",
+          "[core][timestamp]") {
+  CHECK(format_timestamp(std::numeric_limits<int64_t>::min()) ==
+        "1677-09-21T00:12:43.145224192Z");
+  CHECK(format_timestamp(std::numeric_limits<int64_t>::max()) ==
+        "2262-04-11T23:47:16.854775807Z");
+  CHECK(format_timestamp(-1) == "1969-12-31T23:59:59.999999999Z");
+  CHECK(format_timestamp(123'456'789'000) == "1970-01-01T00:02:03.456789Z");
+  CHECK(format_timestamp(1'000'000'000) == "1970-01-01T00:00:01Z");
 }
 
 TEST_CASE("iso_week follows ISO 8601 across year boundaries", "[core][timestamp]") {
