@@ -659,6 +659,11 @@ int readonly_next(lua_State* lua) noexcept {
 }
 
 int readonly_pairs(lua_State* lua) noexcept {
+  push_proxied(lua, 1);
+  if (lua_istable(lua, -1)) {
+    build_lazy_fields(lua, -1);
+  }
+  lua_pop(lua, 1);
   lua_pushcfunction(lua, readonly_next);
   lua_pushvalue(lua, 1);
   lua_pushnil(lua);

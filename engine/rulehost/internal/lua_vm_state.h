@@ -73,6 +73,7 @@ struct VmState {
   int ctx_view = LUA_NOREF;
   int re_module = LUA_NOREF;
   int empty_view = LUA_NOREF;  // one read-only empty table: msg.pii and msg.signatures when empty
+  int lazy_message_meta = LUA_NOREF;  // metatable of message views' tables: builds lazy fields
 
   // Scratch space for lua_CFunctions (see the rule at the top).
   std::string scratch;
@@ -127,6 +128,10 @@ int lua_disable(lua_State* lua) noexcept;
 // lua_vm_views.cpp: run-time views, ctx and the re module.
 void ensure_views(lua_State* lua, VmState* vm) noexcept;
 void release_views(lua_State* lua, VmState* vm) noexcept;
+// Before pairs() walks a view's table (at `table`): builds a message view's lazy fields, so the
+// walk sees every field. Does nothing for other tables. Raises on a view kept from an earlier
+// conversation.
+void build_lazy_fields(lua_State* lua, int table);
 void push_ctx_module(lua_State* lua) noexcept;  // the ctx table (not yet read-only)
 void push_re_module(lua_State* lua) noexcept;   // the re table (not yet read-only)
 

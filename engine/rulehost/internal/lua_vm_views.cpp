@@ -98,46 +98,40 @@ void push_json(lua_State* lua, const nlohmann::json& value, int depth) {
   make_readonly(lua);
 }
 
-// Message i -> its read-only view.
-void push_message(lua_State* lua, VmState* vm, size_t index) {
+// Fields of a message view built only when a rule first reads them (most rules read the text
+// and role alone): they are stored in the view then, so each is built once per conversation.
+constexpr std::array<const char*, 4> kLazyMessageFields = {"timestamp", "metadata", "pii",
+                                                           "signatures"};
+
+// Pushes lazy field `name` of message `index`. No Lua errors but memory.
+void push_lazy_field(lua_State* lua, VmState* vm, size_t index, std::string_view name) {
   const core::Message& message = vm->conversation->messages[index];
-  lua_createtable(lua, 0, 10);
-  push_view(lua, message.text);
-  lua_setfield(lua, -2, "text");
-  push_view(lua, core::role_name(message.role));
-  lua_setfield(lua, -2, "role");
-  lua_pushinteger(lua, static_cast<lua_Integer>(index));
-  lua_setfield(lua, -2, "index");
-  push_view(lua, message.session_id);
-  lua_setfield(lua, -2, "session_id");
-  vm->scratch = core::format_timestamp(message.timestamp_ns);
-  push_view(lua, vm->scratch);
-  lua_setfield(lua, -2, "timestamp");
-  lua_pushinteger(lua, static_cast<lua_Integer>(message.timestamp_ns / 1'000'000));
-  lua_setfield(lua, -2, "timestamp_ms");
-  push_json(lua, message.metadata, 0);
-  lua_setfield(lua, -2, "metadata");
-  // Most messages have no PII and hit no signature: they share one read-only empty table.
-  if (vm->pii != nullptr && index < vm->pii->size() && !(*vm->pii)[index].empty()) {
-    const std::vector<redaction::PiiMention>& mentions = (*vm->pii)[index];
-    lua_createtable(lua, static_cast<int>(mentions.size()), 0);
-    lua_Integer position = 0;
-    for (const redaction::PiiMention& mention : mentions) {
-      lua_createtable(lua, 0, 2);
-      push_view(lua, redaction::pii_type_name(mention.type));
-      lua_setfield(lua, -2, "type");
-      push_view(lua, mention.token);
-      lua_setfield(lua, -2, "token");
+  if (name == "timestamp") {
+    vm->scratch = core::format_timestamp(message.timestamp_ns);
+    push_view(lua, vm->scratch);
+  } else if (name == "metadata") {
+    push_json(lua, message.metadata, 0);
+  } else if (name == "pii") {
+    // Most messages have no PII and hit no signature: they share one read-only empty table.
+    if (vm->pii != nullptr && index < vm->pii->size() && !(*vm->pii)[index].empty()) {
+      const std::vector<redaction::PiiMention>& mentions = (*vm->pii)[index];
+      lua_createtable(lua, static_cast<int>(mentions.size()), 0);
+      lua_Integer position = 0;
+      for (const redaction::PiiMention& mention : mentions) {
+        lua_createtable(lua, 0, 2);
+        push_view(lua, redaction::pii_type_name(mention.type));
+        lua_setfield(lua, -2, "type");
+        push_view(lua, mention.token);
+        lua_setfield(lua, -2, "token");
+        make_readonly(lua);
+        lua_rawseti(lua, -2, ++position);
+      }
       make_readonly(lua);
-      lua_rawseti(lua, -2, ++position);
+    } else {
+      lua_rawgeti(lua, LUA_REGISTRYINDEX, vm->empty_view);
     }
-    make_readonly(lua);
-  } else {
-    lua_rawgeti(lua, LUA_REGISTRYINDEX, vm->empty_view);
-  }
-  lua_setfield(lua, -2, "pii");
-  if (vm->signature_hits != nullptr && index < vm->signature_hits->size() &&
-      !(*vm->signature_hits)[index].empty()) {
+  } else if (vm->signature_hits != nullptr && index < vm->signature_hits->size() &&
+             !(*vm->signature_hits)[index].empty()) {  // signatures
     const std::vector<std::string>& hits = (*vm->signature_hits)[index];
     lua_createtable(lua, static_cast<int>(hits.size()), 0);
     lua_Integer position = 0;
@@ -149,7 +143,79 @@ void push_message(lua_State* lua, VmState* vm, size_t index) {
   } else {
     lua_rawgeti(lua, LUA_REGISTRYINDEX, vm->empty_view);
   }
-  lua_setfield(lua, -2, "signatures");
+}
+
+// The message a view's table (at `table`) stands for, checked against the current
+// conversation's views: a view kept from an earlier conversation cannot build its fields any more.
+size_t view_message_index(lua_State* lua, VmState* vm, int table) {
+  table = lua_absindex(lua, table);
+  lua_pushliteral(lua, "index");
+  lua_rawget(lua, table);
+  const lua_Integer index = lua_tointeger(lua, -1);
+  lua_pop(lua, 1);
+  bool current = false;
+  if (vm->conversation != nullptr && vm->message_views != LUA_NOREF && index >= 0 &&
+      static_cast<size_t>(index) < vm->conversation->messages.size()) {
+    lua_rawgeti(lua, LUA_REGISTRYINDEX, vm->message_views);
+    lua_rawgeti(lua, -1, index + 1);
+    if (lua_getmetatable(lua, -1) != 0) {
+      lua_pushliteral(lua, "__index");
+      lua_rawget(lua, -2);
+      current = lua_rawequal(lua, -1, table) != 0;
+      lua_pop(lua, 2);
+    }
+    lua_pop(lua, 2);
+  }
+  if (!current) {
+    luaL_error(lua, "message view used after its conversation: keep the values, not the view");
+  }
+  return static_cast<size_t>(index);
+}
+
+// __index of a message view's table: builds a lazy field, stores it, returns it.
+int lazy_message_field(lua_State* lua) noexcept {
+  if (lua_type(lua, 2) != LUA_TSTRING) {
+    return 0;
+  }
+  size_t size = 0;
+  const char* key = lua_tolstring(lua, 2, &size);
+  const std::string_view name(key, size);
+  if (std::find(kLazyMessageFields.begin(), kLazyMessageFields.end(), name) ==
+      kLazyMessageFields.end()) {
+    return 0;
+  }
+  VmState* vm = vm_of(lua);
+  const size_t index = view_message_index(lua, vm, 1);
+  push_lazy_field(lua, vm, index, name);
+  lua_pushvalue(lua, 2);
+  lua_pushvalue(lua, -2);
+  lua_rawset(lua, 1);
+  return 1;
+}
+
+// Message i -> its read-only view: text, role, index, session_id and timestamp_ms now, the rest
+// on first read (lazy_message_field).
+void push_message(lua_State* lua, VmState* vm, size_t index) {
+  const core::Message& message = vm->conversation->messages[index];
+  lua_createtable(lua, 0, 10);
+  push_view(lua, message.text);
+  lua_setfield(lua, -2, "text");
+  push_view(lua, core::role_name(message.role));
+  lua_setfield(lua, -2, "role");
+  lua_pushinteger(lua, static_cast<lua_Integer>(index));
+  lua_setfield(lua, -2, "index");
+  push_view(lua, message.session_id);
+  lua_setfield(lua, -2, "session_id");
+  lua_pushinteger(lua, static_cast<lua_Integer>(message.timestamp_ns / 1'000'000));
+  lua_setfield(lua, -2, "timestamp_ms");
+  if (vm->lazy_message_meta == LUA_NOREF) {
+    lua_createtable(lua, 0, 1);
+    lua_pushcfunction(lua, lazy_message_field);
+    lua_setfield(lua, -2, "__index");
+    vm->lazy_message_meta = luaL_ref(lua, LUA_REGISTRYINDEX);
+  }
+  lua_rawgeti(lua, LUA_REGISTRYINDEX, vm->lazy_message_meta);
+  lua_setmetatable(lua, -2);
   make_readonly(lua);
 }
 
@@ -707,6 +773,30 @@ void ensure_views(lua_State* lua, VmState* vm) noexcept {
   lua_setfield(lua, -2, "session_id");
   make_readonly(lua);
   vm->conversation_view = luaL_ref(lua, LUA_REGISTRYINDEX);
+}
+
+void build_lazy_fields(lua_State* lua, int table) {
+  table = lua_absindex(lua, table);
+  if (lua_getmetatable(lua, table) == 0) {
+    return;
+  }
+  VmState* vm = vm_of(lua);
+  lua_rawgeti(lua, LUA_REGISTRYINDEX, vm->lazy_message_meta);
+  const bool is_message = vm->lazy_message_meta != LUA_NOREF && lua_rawequal(lua, -1, -2) != 0;
+  lua_pop(lua, 2);
+  if (!is_message) {
+    return;
+  }
+  const size_t index = view_message_index(lua, vm, table);
+  for (const char* name : kLazyMessageFields) {
+    lua_pushstring(lua, name);
+    if (lua_rawget(lua, table) == LUA_TNIL) {
+      lua_pushstring(lua, name);
+      push_lazy_field(lua, vm, index, name);
+      lua_rawset(lua, table);
+    }
+    lua_pop(lua, 1);
+  }
 }
 
 void release_views(lua_State* lua, VmState* vm) noexcept {

@@ -103,6 +103,62 @@ rule { id = "test.views", version = "1", category = "quality", severity = "info"
   CHECK(runner->errors().failures().empty());
 }
 
+TEST_CASE("pairs over a message view lists every field, read or not", "[rulehost][runner]") {
+  // Some fields (timestamp, metadata, pii, signatures) are built on first read: pairs() before
+  // any read must still list all nine, with their values.
+  auto runner = runner_for({rule_file("p.lua", R"(
+rule { id = "test.pairs", version = "1", category = "quality", kind = "metric",
+  description = "walks a view",
+  on_message = function(msg, ctx)
+    local names = {}
+    for k, v in pairs(msg) do
+      if v ~= nil then names[#names + 1] = k end
+    end
+    table.sort(names)
+    ctx:metric(table.concat(names, ","), 1)
+    local seen = {}
+    for k, v in pairs(msg) do seen[k] = v end
+    ctx:metric("model=" .. seen.metadata.model .. " ts=" .. seen.timestamp, 1)
+  end,
+})")});
+  testing::TestRedactor redact;
+  const ConversationResult result = runner->run(redact(
+      ConversationBuilder("s8", 1'784'021'400'000'000'000).user("hi", {{"model", "m2"}}).build()));
+  REQUIRE(result.metrics.size() == 2);
+  CHECK(result.metrics[0].name ==
+        "index,metadata,pii,role,session_id,signatures,text,timestamp,timestamp_ms");
+  CHECK(result.metrics[1].name == "model=m2 ts=2026-07-14T09:30:00Z");
+}
+
+TEST_CASE("a message view kept past its conversation fails clearly", "[rulehost][runner]") {
+  // A view's late-built fields come from the conversation being audited: one stashed in a
+  // file-level variable and read in the next conversation is an error, never another
+  // conversation's data.
+  auto runner = runner_for({rule_file("k.lua", R"(
+local kept = nil
+rule { id = "test.keep", version = "1", category = "quality", kind = "metric",
+  description = "keeps a view",
+  on_message = function(msg, ctx)
+    if kept == nil then
+      kept = msg
+    else
+      ctx:metric("kept text " .. kept.text, 1)
+      ctx:metric("kept model " .. tostring(kept.metadata.model), 1)
+    end
+  end,
+})")});
+  testing::TestRedactor redact;
+  const ConversationResult first =
+      runner->run(redact(ConversationBuilder("s9").user("one", {{"model", "first"}}).build()));
+  CHECK(first.metrics.empty());
+  const ConversationResult second =
+      runner->run(redact(ConversationBuilder("s10").user("two", {{"model", "second"}}).build()));
+  CHECK(second.metrics.empty());  // the failed call records nothing
+  REQUIRE(runner->errors().failures().size() == 1);
+  CHECK(runner->errors().failures()[0].message.find("message view used after its conversation") !=
+        std::string::npos);
+}
+
 TEST_CASE("conversation views list the messages in order", "[rulehost][runner]") {
   auto runner = runner_for({rule_file("c.lua", R"(
 rule { id = "test.conv", version = "1", category = "quality", kind = "metric",
