@@ -51,10 +51,18 @@ class Reader {
   }
   bool u64(uint64_t& value) { return bytes(8, value); }
   bool string(std::string& out) {
+    std::string_view view;
+    if (!bytes(view))
+      return false;
+    out.assign(view);
+    return true;
+  }
+  // A length-prefixed run of bytes, viewed in place.
+  bool bytes(std::string_view& out) {
     uint64_t size = 0;
     if (!u64(size) || size > data_.size() - pos_)
       return false;
-    out.assign(data_.substr(pos_, size));
+    out = data_.substr(pos_, size);
     pos_ += size;
     return true;
   }
@@ -79,7 +87,15 @@ void encode(const core::Message& message, std::string& out) {
   put_u32(out, static_cast<uint32_t>(message.role));
   put_u64(out, static_cast<uint64_t>(message.timestamp_ns));
   put_string(out, message.text);
-  put_string(out, message.metadata.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  // Metadata as CBOR (nlohmann's binary form of the same value): no text to print and lex again,
+  // and numbers come back bit for bit. The size is patched in once the bytes are written.
+  const size_t size_at = out.size();
+  put_u64(out, 0);
+  nlohmann::json::to_cbor(message.metadata, nlohmann::detail::output_adapter<char>(out));
+  const uint64_t size = out.size() - size_at - 8;
+  for (int i = 0; i < 8; ++i) {
+    out[size_at + static_cast<size_t>(i)] = static_cast<char>((size >> (8 * i)) & 0xff);
+  }
   put_string(out, message.source.file);
   put_u64(out, static_cast<uint64_t>(message.source.line));
 }
@@ -88,16 +104,16 @@ bool decode(Reader& in, core::Message& message) {
   uint32_t role = 0;
   uint64_t timestamp = 0;
   uint64_t line = 0;
-  std::string metadata;
+  std::string_view metadata;
   if (!in.string(message.session_id) || !in.u32(role) || !in.u64(timestamp) ||
-      !in.string(message.text) || !in.string(metadata) || !in.string(message.source.file) ||
+      !in.string(message.text) || !in.bytes(metadata) || !in.string(message.source.file) ||
       !in.u64(line) || role > static_cast<uint32_t>(core::Role::kOther)) {
     return false;
   }
   message.role = static_cast<core::Role>(role);
   message.timestamp_ns = static_cast<int64_t>(timestamp);
   message.source.line = static_cast<int64_t>(line);
-  message.metadata = nlohmann::json::parse(metadata, nullptr, false);
+  message.metadata = nlohmann::json::from_cbor(metadata.begin(), metadata.end(), true, false);
   return !message.metadata.is_discarded();
 }
 

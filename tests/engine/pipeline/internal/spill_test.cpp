@@ -17,7 +17,19 @@ core::Message make(const std::string& session, int index) {
   m.role = index % 2 == 0 ? core::Role::kUser : core::Role::kAssistant;
   m.text = "message " + std::to_string(index) + " of " + session + " \xC3\xA9\xF0\x9F\x98\x80";
   m.timestamp_ns = 1'782'864'000'000'000'000 + index;
-  m.metadata = {{"model", "gpt-4o"}, {"latency_ms", index}, {"nested", {{"a", {1, 2}}}}};
+  // Every JSON type, numbers at their edges, and Unicode keys and values.
+  m.metadata = {{"model", "gpt-4o"},
+                {"latency_ms", index},
+                {"nested", {{"a", {1, 2}}}},
+                {"cost", 0.1 + 0.2},
+                {"float_one", 1.0},
+                {"negative", -9'223'372'036'854'775'807LL - 1},
+                {"big", 18'446'744'073'709'551'615ULL},
+                {"flag", false},
+                {"none", nullptr},
+                {"empty_object", nlohmann::json::object()},
+                {"empty_array", nlohmann::json::array()},
+                {"m\xC3\xBCnchen", "\xE2\x82\xAC 5 \xF0\x9F\x98\x80"}};
   m.source.file = "logs/a.jsonl";
   m.source.line = index + 1;
   return m;
@@ -69,6 +81,7 @@ TEST_CASE("a spilled session stays in one partition and every field round-trips"
       CHECK(m.role == expected.role);
       CHECK(m.timestamp_ns == expected.timestamp_ns);
       CHECK(m.metadata == expected.metadata);
+      CHECK(m.metadata.dump() == expected.metadata.dump());  // 1.0 stays a float, and so on
       CHECK(m.source.file == expected.source.file);
     }
   }
