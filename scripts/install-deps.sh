@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config git
   liblua5.4-dev libre2-dev nlohmann-json3-dev libssl-dev zlib1g-dev
-  libexpected-dev libcli11-dev libjemalloc-dev catch2 jq openssl python3 chromium
+  libexpected-dev libcli11-dev libjemalloc-dev libsimdjson-dev catch2 jq openssl python3 chromium
   clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/ingest/internal/db_format.h"
+#include "engine/ingest/internal/json_parse.h"
 #include "engine/ingest/internal/jsonl_format.h"
 #include "engine/ingest/internal/langchain_format.h"
 #include "engine/ingest/internal/line_source.h"
@@ -67,7 +68,7 @@ std::optional<json> parse_record(const internal::RawRecord& record, const std::s
     return std::nullopt;
   }
   try {
-    return json::parse(record.text);
+    return internal::parse_json(record.text);
   } catch (const json::exception& e) {
     sinks.on_reject(
         Error{ErrorCode::kMalformedJson, parse_error_reason(e.what()), {path, record.line}},

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "engine/ingest/internal/chat_common.h"
+#include "engine/ingest/internal/json_parse.h"
 
 namespace convaudit::ingest::internal {
 namespace {
@@ -51,7 +52,7 @@ std::optional<json> structured(const json& value, const std::string& path,
     return value;
   }
   try {
-    return json::parse(value.get_ref<const std::string&>());
+    return parse_json(value.get_ref<const std::string&>());
   } catch (const json::exception& e) {
     problems.push_back({ErrorCode::kMalformedJson, path + ": not JSON: " + e.what()});
     return std::nullopt;
@@ -281,7 +282,7 @@ void drafts_from_prompt_attribute(const json& value, bool output, std::optional<
   std::optional<json> parsed;
   if (value.is_string()) {
     try {
-      parsed = json::parse(value.get_ref<const std::string&>());
+      parsed = parse_json(value.get_ref<const std::string&>());
     } catch (const json::exception&) {
       parsed.reset();
     }
