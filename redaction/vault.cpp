@@ -86,7 +86,16 @@ Result<std::string> read_from(int fd, off_t offset, const std::string& path) {
   }
 }
 
-Status write_at(int fd, std::string_view data, off_t offset, const std::string& path) {
+Status sync_file(int fd, const std::string& path) {
+  if (::fsync(fd) != 0) {
+    return fail(ErrorCode::kIo, std::string("cannot sync vault: ") + std::strerror(errno), {path});
+  }
+  return ok_status();
+}
+
+// Writes `data` at `offset`, then fsyncs unless `sync` is false (the caller syncs later).
+Status write_at(int fd, std::string_view data, off_t offset, const std::string& path,
+                bool sync = true) {
   while (!data.empty()) {
     const ssize_t n = ::pwrite(fd, data.data(), data.size(), offset);
     if (n < 0) {
@@ -99,10 +108,7 @@ Status write_at(int fd, std::string_view data, off_t offset, const std::string& 
     data.remove_prefix(static_cast<size_t>(n));
     offset += n;
   }
-  if (::fsync(fd) != 0) {
-    return fail(ErrorCode::kIo, std::string("cannot sync vault: ") + std::strerror(errno), {path});
-  }
-  return ok_status();
+  return sync ? sync_file(fd, path) : ok_status();
 }
 
 std::span<const uint8_t> token_aad(const std::string& token) {
@@ -186,7 +192,9 @@ struct Pending {
 struct Vault::Impl {
   std::string path;
   std::vector<uint8_t> key;
-  mutable std::mutex mutex;
+  mutable std::mutex mutex;  // everything below
+  std::mutex flush_mutex;    // one flush() or append() at a time
+  bool unsynced = false;     // append() wrote records the next flush() must fsync
   std::unordered_map<std::string, Stored> stored;
   std::vector<std::string> pending_order;
   std::unordered_map<std::string, Pending> pending;
@@ -382,71 +390,126 @@ void Vault::record(const std::string& token, PiiType type, std::string_view valu
 }
 
 Status Vault::flush() {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return write_pending(true);
+}
+
+Status Vault::append() {
+  return write_pending(false);
+}
+
+Status Vault::write_pending(bool sync) {
+  // One flush at a time. The sealing (a fresh data key and two AES-GCM seals per entry) runs
+  // without the entry lock, so workers recording tokens do not wait for it; only the append to
+  // the file holds it.
+  std::lock_guard<std::mutex> flushing(impl_->flush_mutex);
   Impl& impl = *impl_;
-  if (!impl.pending_order.empty()) {
-    LockedFile file;
-    if (auto st = file.open(impl.path, O_RDWR, LOCK_EX); !st) {
-      return st;
+  // The entries to write stay in `pending` (record(), reveal() and size() still see them) until
+  // they are stored; their nodes do not move and nobody else changes or erases them meanwhile,
+  // so they are read through these pointers without the lock.
+  std::vector<std::string> order;
+  std::vector<const Pending*> entries;
+  {
+    std::lock_guard<std::mutex> lock(impl.mutex);
+    order.swap(impl.pending_order);
+    entries.reserve(order.size());
+    for (const std::string& token : order) {
+      entries.push_back(&impl.pending.at(token));
     }
-    // Another process may have appended since we last looked; a torn tail is cut off.
-    auto tail = read_from(file.fd(), impl.scanned_end, impl.path);
-    if (!tail) {
-      return fail(tail.error());
+  }
+  // When the batch cannot be written it goes back in line (under the lock): nothing is lost.
+  auto restore = [&impl, &order]() {
+    impl.pending_order.insert(impl.pending_order.begin(), order.begin(), order.end());
+  };
+  struct Sealed {
+    const std::string* token = nullptr;
+    std::string bytes;  // the encoded record
+    Stored entry;
+  };
+  std::vector<Sealed> sealed;
+  sealed.reserve(order.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    const std::string& token = order[i];
+    const Pending& entry = *entries[i];
+    const std::vector<uint8_t> data_key = crypto::random_bytes(crypto::kAeadKeyBytes);
+    auto wrapped = crypto::aead_seal(impl.key, data_key, token_aad(token));
+    auto value = crypto::aead_seal(data_key, core::as_bytes(entry.value), token_aad(token));
+    if (!wrapped || !value) {
+      std::lock_guard<std::mutex> lock(impl.mutex);
+      restore();
+      return fail(ErrorCode::kCrypto, "cannot seal vault entry", {impl.path});
     }
-    auto end = impl.index(*tail);
-    if (!end) {
-      return fail(end.error());
-    }
-    struct stat info {};
-    if (::fstat(file.fd(), &info) != 0) {
-      return fail(ErrorCode::kIo, std::string("cannot stat vault: ") + std::strerror(errno),
-                  {impl.path});
-    }
-    if (info.st_size > *end && ::ftruncate(file.fd(), *end) != 0) {
-      return fail(ErrorCode::kIo, std::string("cannot cut torn record: ") + std::strerror(errno),
-                  {impl.path});
-    }
-    std::string out;
-    std::vector<std::pair<std::string, Stored>> written;
-    for (const std::string& token : impl.pending_order) {
-      Pending& entry = impl.pending[token];
-      if (auto it = impl.stored.find(token); it != impl.stored.end()) {
-        if (!it->second.erased && !impl.same_as_stored(token, it->second, entry.value)) {
-          impl.note_collision(token);
+    VaultRecord record;
+    record.kind = VaultRecordKind::kEntry;
+    record.token = token;
+    record.type_name = std::string(pii_type_name(entry.type));
+    record.wrapped_key = std::move(*wrapped);
+    record.sealed_value = std::move(*value);
+    Sealed one;
+    one.token = &token;
+    one.bytes = internal::encode_vault_record(record);
+    one.entry.type_name = std::move(record.type_name);
+    one.entry.digest = value_digest(entry.value);
+    sealed.push_back(std::move(one));
+  }
+  std::lock_guard<std::mutex> lock(impl.mutex);
+  if (!sealed.empty() || (sync && impl.unsynced)) {
+    auto write_out = [&]() -> Status {
+      LockedFile file;
+      if (auto st = file.open(impl.path, O_RDWR, LOCK_EX); !st) {
+        return st;
+      }
+      // Another process may have appended since we last looked; a torn tail is cut off.
+      auto tail = read_from(file.fd(), impl.scanned_end, impl.path);
+      if (!tail) {
+        return fail(tail.error());
+      }
+      auto end = impl.index(*tail);
+      if (!end) {
+        return fail(end.error());
+      }
+      struct stat info {};
+      if (::fstat(file.fd(), &info) != 0) {
+        return fail(ErrorCode::kIo, std::string("cannot stat vault: ") + std::strerror(errno),
+                    {impl.path});
+      }
+      if (info.st_size > *end && ::ftruncate(file.fd(), *end) != 0) {
+        return fail(ErrorCode::kIo,
+                    std::string("cannot cut torn record: ") + std::strerror(errno), {impl.path});
+      }
+      std::string out;
+      std::vector<Sealed*> written;
+      for (Sealed& one : sealed) {
+        const std::string& token = *one.token;
+        // Written meanwhile by another process: only checked.
+        if (auto it = impl.stored.find(token); it != impl.stored.end()) {
+          if (!it->second.erased &&
+              !impl.same_as_stored(token, it->second, impl.pending.at(token).value)) {
+            impl.note_collision(token);
+          }
+          continue;
         }
-        continue;
+        one.entry.record_at = *end + static_cast<off_t>(out.size());
+        one.entry.record_size = one.bytes.size();
+        out += one.bytes;
+        written.push_back(&one);
       }
-      const std::vector<uint8_t> data_key = crypto::random_bytes(crypto::kAeadKeyBytes);
-      auto wrapped = crypto::aead_seal(impl.key, data_key, token_aad(token));
-      auto sealed = crypto::aead_seal(data_key, core::as_bytes(entry.value), token_aad(token));
-      if (!wrapped || !sealed) {
-        return fail(ErrorCode::kCrypto, "cannot seal vault entry", {impl.path});
+      if (auto st = write_at(file.fd(), out, *end, impl.path, sync); !st) {
+        return st;
       }
-      VaultRecord record;
-      record.kind = VaultRecordKind::kEntry;
-      record.token = token;
-      record.type_name = std::string(pii_type_name(entry.type));
-      record.wrapped_key = std::move(*wrapped);
-      record.sealed_value = std::move(*sealed);
-      const size_t record_at = out.size();
-      out += internal::encode_vault_record(record);
-      Stored stored_entry;
-      stored_entry.type_name = record.type_name;
-      stored_entry.digest = value_digest(entry.value);
-      stored_entry.record_at = *end + static_cast<off_t>(record_at);
-      stored_entry.record_size = out.size() - record_at;
-      written.emplace_back(token, std::move(stored_entry));
-    }
-    if (auto st = write_at(file.fd(), out, *end, impl.path); !st) {
+      impl.unsynced = !sync;
+      impl.scanned_end = *end + static_cast<off_t>(out.size());
+      for (Sealed* one : written) {
+        impl.stored.emplace(*one->token, std::move(one->entry));
+      }
+      for (const std::string& token : order) {
+        impl.pending.erase(token);
+      }
+      return ok_status();
+    };
+    if (auto st = write_out(); !st) {
+      restore();
       return st;
     }
-    impl.scanned_end = *end + static_cast<off_t>(out.size());
-    for (auto& [token, entry] : written) {
-      impl.stored.emplace(token, std::move(entry));
-    }
-    impl.pending.clear();
-    impl.pending_order.clear();
   }
   if (!impl.collisions.empty()) {
     std::string message = "different values produced the same token: ";

@@ -9,7 +9,7 @@
 //
 // Thread-safety: record() (MappingSink) is thread-safe; it buffers new entries in memory, and
 // flush() appends them (the destructor flushes what is left, ignoring errors: call flush() to
-// see them). reveal() reads the file.
+// see them). reveal() reads the file. Sealing runs outside the lock record() takes.
 
 #include <cstdint>
 #include <map>
@@ -41,9 +41,14 @@ class Vault : public MappingSink {
   ~Vault() override;
 
   void record(const std::string& token, PiiType type, std::string_view value) override;
-  // Appends every buffered new entry. Error kTokenCollision if two different values produced the
-  // same token (never silently merged), kIo.
+  // Appends every buffered new entry and fsyncs the file (also what append() wrote before):
+  // durable when it returns. Error kTokenCollision if two different values produced the same
+  // token (never silently merged), kIo.
   Status flush();
+  // flush() without the fsync, for a long run that empties its buffer often (an fsync each time
+  // cost a run seconds): the records are in the file, durable at the next flush(), which the
+  // run calls before it commits any output that names their tokens. Same errors.
+  Status append();
 
   // Error kTokenUnknown, kSubjectErased, kCrypto (wrong vault key), kVaultCorrupt.
   Result<RevealedValue> reveal(std::string_view token) const;
@@ -57,6 +62,7 @@ class Vault : public MappingSink {
   size_t size() const;  // distinct tokens known (stored + buffered)
 
  private:
+  Status write_pending(bool sync);
   struct Impl;
   explicit Vault(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

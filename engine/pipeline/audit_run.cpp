@@ -557,13 +557,17 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
         }
       }
     }
-    // New pseudonyms go to the vault partition by partition, so its buffer stays small too.
-    return (*vault)->flush();
+    // New pseudonyms go to the vault partition by partition, so its buffer stays small too;
+    // fsynced once, below, before any output naming them is committed.
+    return (*vault)->append();
   };
   if (auto st = internal::run_ordered<EvaluatedPartition>(
           (*spill)->partition_count(), evaluator.workers(),
           std::min(evaluator.workers() + 1, in_flight), evaluate, fold);
       !st) {
+    return fail(st.error());
+  }
+  if (auto st = (*vault)->flush(); !st) {
     return fail(st.error());
   }
   ingested->data_quality.duplicates_dropped = duplicates;

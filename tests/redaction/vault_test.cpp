@@ -1,5 +1,6 @@
 #include "redaction/vault.h"
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -286,6 +287,77 @@ TEST_CASE("a forget record erases the subject", "[redaction][vault]") {
   vault->record(kToken1, PiiType::kEmail, "x@y.io");
   REQUIRE(vault->flush());
   CHECK(fs::file_size(tmp.path) == size_before);
+}
+
+TEST_CASE("append() writes without fsync; flush() makes it durable; both keep tokens revealable",
+          "[redaction][vault]") {
+  TempVault tmp;
+  auto vault = open_vault(tmp.path);
+  vault->record(kToken1, PiiType::kEmail, "Jane@Example.com");
+  const auto empty_size = fs::file_size(tmp.path);
+  REQUIRE(vault->append());
+  const auto appended_size = fs::file_size(tmp.path);
+  CHECK(appended_size > empty_size);  // in the file already, before any flush()
+  CHECK(vault->size() == 1);
+  CHECK(vault->reveal(kToken1)->value == "Jane@Example.com");
+  {
+    auto reader = open_vault(tmp.path);  // another instance sees the appended record
+    CHECK(reader->reveal(kToken1)->value == "Jane@Example.com");
+  }
+  vault->record(kToken2, PiiType::kPhone, "+1 555 123 4567");
+  CHECK(vault->size() == 2);
+  REQUIRE(vault->flush());
+  CHECK(fs::file_size(tmp.path) > appended_size);
+  REQUIRE(vault->flush());  // nothing new: nothing written
+  auto reopened = open_vault(tmp.path);
+  CHECK(reopened->size() == 2);
+  CHECK(reopened->reveal(kToken2)->value == "+1 555 123 4567");
+}
+
+TEST_CASE("tokens recorded while a flush seals stay visible and are written once",
+          "[redaction][vault]") {
+  // flush() seals without the lock record() takes: recording, revealing and counting go on
+  // meanwhile, and a token recorded twice is written once.
+  TempVault tmp;
+  auto vault = open_vault(tmp.path);
+  std::atomic<bool> done{false};
+  std::atomic<int> failed_appends{0};  // Catch2 assertions are for the test's own thread
+  std::thread flusher([&] {
+    while (!done) {
+      if (!vault->append()) {
+        ++failed_appends;
+      }
+    }
+  });
+  for (int i = 0; i < 300; ++i) {
+    char token[32];
+    std::snprintf(token, sizeof token, "<IP_%018x>", i);
+    const std::string value = "10.0.0." + std::to_string(i);
+    vault->record(token, PiiType::kIpAddress, value);
+    vault->record(token, PiiType::kIpAddress, value);
+    auto seen = vault->reveal(token);
+    REQUIRE(seen);
+    CHECK(seen->value == value);
+    CHECK(vault->size() == static_cast<size_t>(i + 1));
+  }
+  done = true;
+  flusher.join();
+  CHECK(failed_appends == 0);
+  REQUIRE(vault->flush());
+  const auto size = fs::file_size(tmp.path);
+  auto reopened = open_vault(tmp.path);
+  CHECK(reopened->size() == 300);
+  CHECK(reopened->reveal("<IP_00000000000000012b>")->value == "10.0.0.299");
+  // Each token once: a second vault with the same 300 entries has the same size.
+  TempVault again;
+  auto other = open_vault(again.path);
+  for (int i = 0; i < 300; ++i) {
+    char token[32];
+    std::snprintf(token, sizeof token, "<IP_%018x>", i);
+    other->record(token, PiiType::kIpAddress, "10.0.0." + std::to_string(i));
+  }
+  REQUIRE(other->flush());
+  CHECK(fs::file_size(again.path) == size);
 }
 
 TEST_CASE("record() from many threads", "[redaction][vault]") {
