@@ -122,6 +122,7 @@ bool decode(Reader& in, core::Message& message) {
 struct SpillStore::Impl {
   std::string path;
   std::vector<std::string> buffers;                // pending bytes per partition
+  std::string encoded;                             // one message, before it joins a buffer
   std::vector<FILE*> files;                        // one per partition when spilling
   std::vector<std::vector<core::Message>> memory;  // one partition: kept in memory
   bool spilling = false;
@@ -189,6 +190,9 @@ Result<std::unique_ptr<SpillStore>> SpillStore::create(const std::string& dir, s
       return fail(ErrorCode::kIo, std::string("cannot create spill file: ") + std::strerror(errno),
                   {file});
     }
+    // Unbuffered: every write is a whole partition buffer and every read the whole file, so a
+    // stdio buffer per file (hundreds of files on a large input) would only hold memory.
+    std::setvbuf(impl->files[i], nullptr, _IONBF, 0);
   }
   return std::unique_ptr<SpillStore>(new SpillStore(std::move(impl)));
 }
@@ -199,6 +203,15 @@ size_t SpillStore::partition_count() const {
 
 size_t SpillStore::flush_bytes() const {
   return impl_->flush_bytes;
+}
+
+size_t SpillStore::buffer_capacity() const {
+  const size_t inline_capacity = std::string().capacity();  // held in the object itself
+  size_t total = 0;
+  for (const std::string& buffer : impl_->buffers) {
+    total += buffer.capacity() > inline_capacity ? buffer.capacity() : 0;
+  }
+  return total;
 }
 
 const std::string& SpillStore::path() const {
@@ -212,10 +225,19 @@ Status SpillStore::add(core::Message message) {
   }
   size_t partition = partition_of(message.session_id, impl_->files.size());
   std::string& buffer = impl_->buffers[partition];
-  encode(message, buffer);
-  if (buffer.size() >= impl_->flush_bytes) {
-    return impl_->flush(partition);
+  impl_->encoded.clear();
+  encode(message, impl_->encoded);
+  // A buffer is written out before it would pass flush_bytes, so it never grows past that
+  // (its capacity doubling would make the buffers together hold up to twice their budget).
+  if (!buffer.empty() && buffer.size() + impl_->encoded.size() > impl_->flush_bytes) {
+    if (auto st = impl_->flush(partition); !st) {
+      return st;
+    }
   }
+  if (buffer.capacity() < impl_->flush_bytes) {
+    buffer.reserve(impl_->flush_bytes);
+  }
+  buffer += impl_->encoded;
   return ok_status();
 }
 
@@ -228,7 +250,9 @@ Status SpillStore::finish() {
     if (std::fflush(impl_->files[i]) != 0) {
       return fail(ErrorCode::kIo, "cannot write spill file", {impl_->path});
     }
+    std::string().swap(impl_->buffers[i]);  // the budget is free again for the evaluation
   }
+  std::string().swap(impl_->encoded);
   return ok_status();
 }
 

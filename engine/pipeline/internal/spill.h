@@ -35,8 +35,11 @@ class SpillStore {
 
   size_t partition_count() const;
   Status add(core::Message message);
-  // Flushes what is buffered; call once, after the last add().
+  // Flushes what is buffered and frees the write buffers; call once, after the last add().
   Status finish();
+  // Bytes the write buffers hold allocated now: at most partition_count() * flush_bytes() (more
+  // only for a single message larger than flush_bytes()), none after finish().
+  size_t buffer_capacity() const;
   // The messages of one partition, in the order they were added. Consumes the partition.
   Result<std::vector<core::Message>> take(size_t partition);
   // The temporary folder ("" with one partition), for tests.

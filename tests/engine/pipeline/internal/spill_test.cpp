@@ -1,5 +1,6 @@
 #include "engine/pipeline/internal/spill.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -105,17 +106,23 @@ TEST_CASE("the write buffers share one budget however many partitions there are"
   CHECK(make_store(64, size_t{4} << 20)->flush_bytes() == size_t{64} << 10);
   CHECK(make_store(2, size_t{64} << 20)->flush_bytes() == size_t{1} << 20);
   CHECK(make_store(4096, size_t{1} << 20)->flush_bytes() == size_t{4} << 10);
-  // A small buffer reaches the file early: the bytes are on disk before finish().
+  // A small buffer reaches the file early: the bytes are on disk before finish(). The buffers
+  // never hold more than their budget (no capacity doubling past it), and nothing after finish().
   auto store = make_store(2, size_t{8} << 10);
+  size_t most_held = 0;
   for (int i = 0; i < 200; ++i) {
     REQUIRE(store->add(make("s" + std::to_string(i % 5), i)));
+    most_held = std::max(most_held, store->buffer_capacity());
   }
+  CHECK(most_held > 0);
+  CHECK(most_held <= 2 * store->flush_bytes());
   uintmax_t on_disk = 0;
   for (const auto& entry : fs::directory_iterator(store->path())) {
     on_disk += entry.file_size();
   }
   CHECK(on_disk > 0);
   REQUIRE(store->finish());
+  CHECK(store->buffer_capacity() == 0);
   size_t total = 0;
   for (size_t p = 0; p < 2; ++p) {
     auto messages = store->take(p);
