@@ -1,6 +1,8 @@
 #include "engine/rulehost/signature_index.h"
 
 #include <algorithm>
+#include <array>
+#include <memory>
 #include <utility>
 
 #include "engine/match/pattern_set.h"
@@ -31,6 +33,16 @@ bool is_continuation(char c) {
 // with new text. bench/README.md "Signature prefilter" has the figures.
 // Atoms shorter than this are not used: measured on the built-in pack (bench/README.md).
 constexpr int kMinAtomLen = 3;
+// A role whose signatures hold at most this share of all patterns gets a set of its own.
+constexpr size_t kOwnSetShare = 4;  // 1/4
+
+// The patterns of the signatures that scan one role, in a set of their own (ids ascending with
+// the main set's): in the built-in pack one signature scans assistant replies, so half of all
+// messages need not be searched for the atoms of the other 280 patterns.
+struct RoleSet {
+  match::PatternSet set{match::PatternSetOptions{.prefilter = true, .min_atom_len = kMinAtomLen}};
+  std::vector<int> main_ids;  // own id -> id in the main set
+};
 
 struct SignatureIndex::Impl {
   std::vector<RuleInfo> signatures;
@@ -40,6 +52,36 @@ struct SignatureIndex::Impl {
   std::vector<std::vector<int>> pattern_ids;  // signature position -> its pattern ids
   match::PatternSet set{match::PatternSetOptions{.prefilter = true, .min_atom_len = kMinAtomLen}};
   bool compiled = false;
+  std::array<std::unique_ptr<RoleSet>, kRoles> role_sets;  // null: the role uses `set`
+
+  // Builds role_sets for the roles few patterns scan. Best effort: a set that does not build is
+  // left out and its role keeps using the main set (same hits either way).
+  void build_role_sets() {
+    for (size_t role = 0; role < kRoles; ++role) {
+      size_t patterns = 0;
+      for (size_t position = 0; position < signatures.size(); ++position) {
+        patterns += (role_mask[position] >> role & 1u) != 0 ? pattern_ids[position].size() : 0;
+      }
+      if (patterns == 0 || patterns * kOwnSetShare > set.size()) {
+        continue;
+      }
+      auto own = std::make_unique<RoleSet>();
+      bool built = true;
+      for (size_t position = 0; position < signatures.size(); ++position) {
+        if ((role_mask[position] >> role & 1u) == 0) {
+          continue;
+        }
+        // Every pattern compiled (build() fails otherwise): ids and patterns line up.
+        for (size_t i = 0; i < pattern_ids[position].size(); ++i) {
+          built = built && own->set.add(signatures[position].patterns[i]).has_value();
+          own->main_ids.push_back(pattern_ids[position][i]);
+        }
+      }
+      if (built && own->set.compile()) {
+        role_sets[role] = std::move(own);
+      }
+    }
+  }
 };
 
 SignatureIndex::SignatureIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -91,6 +133,7 @@ Result<std::unique_ptr<const SignatureIndex>> SignatureIndex::build(
       return fail(std::move(error));
     }
     impl->compiled = true;
+    impl->build_role_sets();
   }
   return std::unique_ptr<const SignatureIndex>(new SignatureIndex(std::move(impl)));
 }
@@ -111,9 +154,26 @@ bool SignatureIndex::any_scans(core::Role role) const {
   return (impl_->any_mask >> role_bit(role) & 1u) != 0;
 }
 
+bool SignatureIndex::has_own_set(core::Role role) const {
+  return impl_->role_sets[role_bit(role)] != nullptr;
+}
+
 std::vector<size_t> SignatureIndex::match(std::string_view text, core::Role role) const {
   std::vector<size_t> hits;
   if (!impl_->compiled || !any_scans(role)) {
+    return hits;
+  }
+  if (const RoleSet* own = impl_->role_sets[role_bit(role)].get()) {
+    for (int own_id : own->set.candidates(text)) {  // ascending, as the main ids
+      const int id = own->main_ids[static_cast<size_t>(own_id)];
+      const size_t position = impl_->pattern_owner[static_cast<size_t>(id)];
+      if (!hits.empty() && hits.back() == position) {
+        continue;  // another pattern of the signature already hit
+      }
+      if (own->set.matches(own_id, text)) {
+        hits.push_back(position);
+      }
+    }
     return hits;
   }
   for (int id : impl_->set.candidates(text)) {  // ascending ids: positions come in order
@@ -146,7 +206,11 @@ bool SignatureIndex::first_span(size_t position, std::string_view text, size_t& 
 }
 
 uint64_t SignatureIndex::fallback_count() const {
-  return impl_->set.fallback_count();
+  uint64_t count = impl_->set.fallback_count();
+  for (const std::unique_ptr<RoleSet>& own : impl_->role_sets) {
+    count += own != nullptr ? own->set.fallback_count() : 0;
+  }
+  return count;
 }
 
 std::string excerpt_around(std::string_view text, size_t begin, size_t end, size_t limit) {

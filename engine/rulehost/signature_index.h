@@ -47,6 +47,9 @@ class SignatureIndex {
   bool scans(size_t position, core::Role role) const;
   // Whether any signature scans messages of `role` (else the message is not matched at all).
   bool any_scans(core::Role role) const;
+  // Whether messages of `role` are matched against a set of just the patterns that scan it
+  // (built when they are at most a quarter of all patterns) instead of the whole pack's set.
+  bool has_own_set(core::Role role) const;
 
   // Positions (ascending) of the signatures with at least one pattern matching `text` that scan
   // `role`.

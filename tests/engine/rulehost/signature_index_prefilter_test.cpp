@@ -128,6 +128,11 @@ TEST_CASE("the prefiltered signature index gives exactly the hits of brute force
   REQUIRE(signatures.size() > 10);
   auto index = SignatureIndex::build(signatures);
   REQUIRE(index);
+  // Assistant replies (one signature) go through a set of their own; user and tool messages
+  // through the whole pack's: both paths are compared with brute force below.
+  CHECK((*index)->has_own_set(core::Role::kAssistant));
+  CHECK_FALSE((*index)->has_own_set(core::Role::kUser));
+  CHECK_FALSE((*index)->has_own_set(core::Role::kTool));
   const std::vector<RuleInfo>& ordered = (*index)->signatures();
 
   // Brute force: every pattern compiled on its own.
