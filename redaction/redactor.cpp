@@ -23,10 +23,36 @@ bool identifier_like(const std::string& key) {
 // The shortest PII number of the catalogue (a national phone number) has 7 digits.
 constexpr int64_t kSmallestPiiNumber = 1'000'000;
 
+// Metadata strings of one conversation found free of PII. Most metadata repeats on every
+// message of a session (model, channel, prompt version, agent): detection is a pure function of
+// the text, so each distinct short value is scanned once per conversation.
+class CleanStrings {
+ public:
+  bool contains(const std::string& text) const {
+    return std::find(clean_.begin(), clean_.end(), text) != clean_.end();
+  }
+  void add(const std::string& text) {
+    if (text.size() <= kMaxBytes && clean_.size() < kMaxEntries) {
+      clean_.push_back(text);
+    }
+  }
+
+ private:
+  static constexpr size_t kMaxBytes = 64;
+  static constexpr size_t kMaxEntries = 32;
+  std::vector<std::string> clean_;
+};
+
 void redact_json(const Redactor& redactor, nlohmann::json& value, MappingSink& mappings,
-                 std::vector<PiiMention>& mentions) {
+                 std::vector<PiiMention>& mentions, CleanStrings& clean) {
   if (value.is_string()) {
-    redactor.redact_in_place(value.get_ref<std::string&>(), mappings, &mentions);
+    std::string& text = value.get_ref<std::string&>();
+    if (clean.contains(text)) {
+      return;
+    }
+    if (!redactor.redact_in_place(text, mappings, &mentions)) {
+      clean.add(text);
+    }
   } else if (value.is_number_integer()) {
     if (value.is_number_unsigned() ? value.get<uint64_t>() < uint64_t{kSmallestPiiNumber}
                                    : value.get<int64_t>() > -kSmallestPiiNumber &&
@@ -40,12 +66,12 @@ void redact_json(const Redactor& redactor, nlohmann::json& value, MappingSink& m
     }
   } else if (value.is_array()) {
     for (nlohmann::json& child : value) {
-      redact_json(redactor, child, mappings, mentions);
+      redact_json(redactor, child, mappings, mentions, clean);
     }
   } else if (value.is_object()) {
     std::vector<std::pair<std::string, std::string>> renamed;  // key -> its redacted form
     for (auto it = value.begin(); it != value.end(); ++it) {
-      redact_json(redactor, it.value(), mappings, mentions);
+      redact_json(redactor, it.value(), mappings, mentions, clean);
       if (identifier_like(it.key())) {
         continue;
       }
@@ -104,11 +130,12 @@ RedactedConversation Redactor::redact(core::Conversation conversation,
                                       MappingSink& mappings) const {
   RedactedConversation out;
   out.pii_.resize(conversation.messages.size());
+  CleanStrings clean;
   for (size_t i = 0; i < conversation.messages.size(); ++i) {
     core::Message& message = conversation.messages[i];
     std::vector<PiiMention>& mentions = out.pii_[i];
     redact_in_place(message.text, mappings, &mentions);
-    redact_json(*this, message.metadata, mappings, mentions);
+    redact_json(*this, message.metadata, mappings, mentions, clean);
   }
   out.conversation_ = std::move(conversation);
   return out;

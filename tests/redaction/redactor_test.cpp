@@ -135,6 +135,36 @@ TEST_CASE("redact covers text and metadata strings, recursively", "[redaction][r
   CHECK(dump.find("Alice") == std::string::npos);
 }
 
+TEST_CASE("metadata repeated on every message is redacted on every message",
+          "[redaction][redactor]") {
+  // Values found free of PII are not scanned again within a conversation; values with PII are
+  // redacted (and their mentions listed) on each message that carries them.
+  Fixture f;
+  CollectingSink sink;
+  const nlohmann::json metadata = {
+      {"model", "gpt-4o"}, {"agent", "agent-4"}, {"customer", "bob@corp.example"}};
+  auto conversation = ConversationBuilder("s2")
+                          .user("one", metadata)
+                          .assistant("two", metadata)
+                          .user("three", {{"model", "gpt-4o"}, {"note", "call +1 202 555 0143"}})
+                          .build();
+  RedactedConversation redacted = f.redactor.redact(std::move(conversation), sink);
+  const auto& messages = redacted.conversation().messages;
+  REQUIRE(messages.size() == 3);
+  const std::string email = f.pseudonymizer.token(PiiType::kEmail, "bob@corp.example");
+  for (size_t i = 0; i < 2; ++i) {
+    CHECK(messages[i].metadata["customer"] == email);
+    CHECK(messages[i].metadata["model"] == "gpt-4o");
+    CHECK(messages[i].metadata["agent"] == "agent-4");
+    REQUIRE(redacted.pii()[i].size() == 1);
+    CHECK(redacted.pii()[i][0].token == email);
+  }
+  CHECK(messages[2].metadata["model"] == "gpt-4o");
+  CHECK(messages[2].metadata["note"].get<std::string>().find("555") == std::string::npos);
+  CHECK(redacted.pii()[2].size() == 1);
+  CHECK(sink.items.size() == 3);
+}
+
 TEST_CASE("every spelling of one value goes to a real vault as one subject, no collision",
           "[redaction][redactor][vault]") {
   Fixture f;
