@@ -62,13 +62,17 @@ std::optional<json> parse_record(const internal::RawRecord& record, const std::s
                     record.text);
     return std::nullopt;
   }
+  // simdjson's parse also proves the text valid UTF-8: most records need no other check.
+  if (std::optional<json> value = internal::parse_json_fast(record.text, internal::kMaxJsonDepth)) {
+    return value;
+  }
   if (auto problem = internal::check_record_text(record.text)) {
     sinks.on_reject(Error{problem->code, std::move(problem->message), {path, record.line}},
                     record.text);
     return std::nullopt;
   }
   try {
-    return internal::parse_json(record.text);
+    return json::parse(record.text);
   } catch (const json::exception& e) {
     sinks.on_reject(
         Error{ErrorCode::kMalformedJson, parse_error_reason(e.what()), {path, record.line}},

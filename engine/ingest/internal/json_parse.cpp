@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -32,24 +33,31 @@ bool has_negative_zero_integer(std::string_view text) {
   return false;
 }
 
-// simdjson's tree -> nlohmann's value; false if an element has no exact nlohmann equivalent.
-bool convert(dom::element element, json& out) {
+// simdjson's tree -> nlohmann's value; false if an element has no exact nlohmann equivalent or
+// an array or object sits deeper than `depth_left` allows.
+bool convert(dom::element element, json& out, int depth_left) {
   switch (element.type()) {
     case dom::element_type::OBJECT: {
+      if (--depth_left < 0) {
+        return false;
+      }
       out = json::object();
       for (dom::key_value_pair field : dom::object(element)) {
         // operator[] keeps the last of duplicate keys, as nlohmann's parser does.
-        if (!convert(field.value, out[std::string(field.key)])) {
+        if (!convert(field.value, out[std::string(field.key)], depth_left)) {
           return false;
         }
       }
       return true;
     }
     case dom::element_type::ARRAY: {
+      if (--depth_left < 0) {
+        return false;
+      }
       out = json::array();
       for (dom::element item : dom::array(element)) {
         out.push_back(json());
-        if (!convert(item, out.back())) {
+        if (!convert(item, out.back(), depth_left)) {
           return false;
         }
       }
@@ -83,7 +91,9 @@ bool convert(dom::element element, json& out) {
   return false;
 }
 
-std::optional<json> parse_fast(std::string_view text) {
+}  // namespace
+
+std::optional<json> parse_json_fast(std::string_view text, int max_depth) {
   if (has_negative_zero_integer(text)) {
     return std::nullopt;
   }
@@ -100,16 +110,14 @@ std::optional<json> parse_fast(std::string_view text) {
     return std::nullopt;
   }
   json value;
-  if (!convert(root, value)) {
+  if (!convert(root, value, max_depth)) {
     return std::nullopt;
   }
   return value;
 }
 
-}  // namespace
-
 json parse_json(std::string_view text) {
-  if (std::optional<json> value = parse_fast(text)) {
+  if (std::optional<json> value = parse_json_fast(text, std::numeric_limits<int>::max())) {
     return std::move(*value);
   }
   return json::parse(text);

@@ -146,3 +146,20 @@ TEST_CASE("parse_json agrees with nlohmann on random and damaged documents", "[i
   CHECK(accepted > 1000);  // both sides of the comparison were exercised
   CHECK(accepted < 3000);
 }
+
+TEST_CASE("parse_json_fast refuses what the checked path must judge", "[ingest][json]") {
+  using convaudit::ingest::internal::parse_json_fast;
+  auto nested = [](int levels) {
+    return std::string(static_cast<size_t>(levels), '[') + std::string(static_cast<size_t>(levels), ']');
+  };
+  CHECK(parse_json_fast(nested(4), 4).has_value());  // four levels: allowed
+  CHECK_FALSE(parse_json_fast(nested(5), 4).has_value());
+  CHECK_FALSE(parse_json_fast("{\"a\":{\"b\":{\"c\":{\"d\":{}}}}}", 4).has_value());
+  CHECK(parse_json_fast("{\"a\":\"[[[[[[\"}", 2).has_value());  // brackets in strings do not nest
+  CHECK_FALSE(parse_json_fast("{\"a\":\"\xC3\x28\"}", 10).has_value());      // invalid UTF-8
+  CHECK_FALSE(parse_json_fast("{\"a\":\"\xED\xA0\x80\"}", 10).has_value());  // a UTF-16 surrogate
+  CHECK_FALSE(parse_json_fast("{\"a\":-0}", 10).has_value());                // nlohmann's own
+  const auto value = parse_json_fast("{\"m\":\"caf\xC3\xA9\",\"n\":[1,-2,3.5]}", 10);
+  REQUIRE(value.has_value());
+  CHECK(same(*value, json::parse("{\"m\":\"caf\xC3\xA9\",\"n\":[1,-2,3.5]}")));
+}

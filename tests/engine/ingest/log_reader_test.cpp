@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "engine/ingest/internal/jsonl_format.h"
 #include "engine/ingest/session_assembler.h"
 
 #include "tests/engine/ingest/ingest_fixture.h"
@@ -107,6 +108,28 @@ TEST_CASE("every reject kind, with its line, and the read goes on", "[ingest][re
   CHECK(malformed.excerpt.rfind("{\"session_id\":\"s\"", 0) == 0);
   CHECK_FALSE(malformed.reason.empty());
   CHECK(out.rejects.counts_by_code()["ingest.missing_field"] == 3);
+}
+
+TEST_CASE("nesting is judged the same on the fast and the checked parse", "[ingest][reader][rejects]") {
+  // A record nests kMaxJsonDepth levels at most, counted from the record itself (level 1):
+  // simdjson's fast parse and the checked path (text scan, then nlohmann) draw the same line,
+  // also for a record the fast parse leaves to nlohmann ("-0").
+  auto record = [](int levels, const char* number) {
+    const size_t inner = static_cast<size_t>(levels - 2);  // the record and its metadata
+    return "{\"session_id\":\"s\",\"role\":\"user\",\"message\":\"m\",\"ts\":1,\"n\":" +
+           std::string(number) + ",\"metadata\":{\"deep\":" + std::string(inner, '[') +
+           std::string(inner, ']') + "}}\n";
+  };
+  const int max = internal::kMaxJsonDepth;
+  auto out = read_text(record(max, "1") + record(max + 1, "1") + record(max, "-0") +
+                       record(max + 1, "-0"));
+  REQUIRE(out.stats);
+  CHECK(describe(out.rejects.rejects()) ==
+        "line 2: ingest.malformed_json\n"
+        "line 4: ingest.malformed_json\n");
+  REQUIRE(out.rejects.rejects().size() == 2);
+  CHECK(out.rejects.rejects()[0].reason.find("nested deeper") != std::string::npos);
+  CHECK(out.messages.size() == 2);
 }
 
 TEST_CASE("a record over max_record_bytes is rejected without being parsed",
