@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "engine/match/pattern_set.h"
@@ -190,17 +191,17 @@ std::vector<size_t> SignatureIndex::match(std::string_view text, core::Role role
 
 bool SignatureIndex::first_span(size_t position, std::string_view text, size_t& begin,
                                 size_t& end) const {
+  // Each pattern's first match (find() stops there; listing every match cost more than all the
+  // matching of a long text), the earliest of them; on a tie the earlier pattern's.
   bool found = false;
   for (int id : impl_->pattern_ids[position]) {
-    bool first = true;
-    impl_->set.for_each_match(id, text, [&](match::MatchSpan span) {
-      if (first && (!found || span.begin < begin)) {
-        begin = span.begin;
-        end = span.end;
+    if (std::optional<match::MatchSpan> span = impl_->set.find(id, text)) {
+      if (!found || span->begin < begin) {
+        begin = span->begin;
+        end = span->end;
         found = true;
       }
-      first = false;
-    });
+    }
   }
   return found;
 }
