@@ -193,7 +193,7 @@ struct Vault::Impl {
   std::string path;
   std::vector<uint8_t> key;
   mutable std::mutex mutex;  // everything below
-  std::mutex flush_mutex;    // one flush() or append() at a time
+  std::mutex flush_mutex;    // one flush(), append() or forget() at a time; taken before `mutex`
   bool unsynced = false;     // append() wrote records the next flush() must fsync
   std::unordered_map<std::string, Stored> stored;
   std::vector<std::string> pending_order;
@@ -548,6 +548,8 @@ Result<RevealedValue> Vault::reveal(std::string_view token) const {
 }
 
 Status Vault::forget(std::string_view token) {
+  // Not while a flush seals: it reads pending entries without the lock, and this erases them.
+  std::lock_guard<std::mutex> flushing(impl_->flush_mutex);
   std::lock_guard<std::mutex> lock(impl_->mutex);
   Impl& impl = *impl_;
   const std::string key(token);

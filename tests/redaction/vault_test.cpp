@@ -360,6 +360,43 @@ TEST_CASE("tokens recorded while a flush seals stay visible and are written once
   CHECK(fs::file_size(again.path) == size);
 }
 
+TEST_CASE("forget() while another thread appends: every forgotten subject stays erased",
+          "[redaction][vault]") {
+  // forget() may erase a pending entry a concurrent append() is sealing; it waits for the
+  // append instead (under AddressSanitizer a read of the erased entry would be reported).
+  TempVault tmp;
+  auto vault = open_vault(tmp.path);
+  std::atomic<bool> done{false};
+  std::atomic<int> failed_appends{0};
+  std::thread appender([&] {
+    while (!done) {
+      if (!vault->append()) {
+        ++failed_appends;
+      }
+    }
+  });
+  int failed_forgets = 0;
+  for (int i = 0; i < 100; ++i) {
+    char token[32];
+    std::snprintf(token, sizeof token, "<IP_%018x>", i);
+    vault->record(token, PiiType::kIpAddress, "10.1.0." + std::to_string(i));
+    failed_forgets += vault->forget(token) ? 0 : 1;
+  }
+  done = true;
+  appender.join();
+  CHECK(failed_appends == 0);
+  CHECK(failed_forgets == 0);
+  REQUIRE(vault->flush());
+  auto reopened = open_vault(tmp.path);
+  for (int i = 0; i < 100; i += 9) {
+    char token[32];
+    std::snprintf(token, sizeof token, "<IP_%018x>", i);
+    auto value = reopened->reveal(token);
+    REQUIRE_FALSE(value);
+    CHECK(value.error().code == ErrorCode::kSubjectErased);
+  }
+}
+
 TEST_CASE("record() from many threads", "[redaction][vault]") {
   TempVault tmp;
   auto vault = open_vault(tmp.path);
