@@ -94,7 +94,7 @@ struct VmState {
   std::unordered_map<std::string, CachedPattern> regex_cache;
   // In front of regex_cache: the compiled pattern for each Lua pattern string seen, by the
   // string's address (a rule's pattern constant is one Lua string, so its address repeats call
-  // after call). Each string with a slot is pinned (a key of the registry table
+  // after call). Each string object with a slot is pinned (a value in the registry table
   // `pinned_patterns`), so it stays alive and its address cannot be reused by another string:
   // a hit needs no byte comparison (patterns are kilobytes long). A hash map rather than a small
   // direct-mapped table: two hot patterns whose addresses collided there made every call copy

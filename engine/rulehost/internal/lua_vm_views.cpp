@@ -472,11 +472,12 @@ const VmState::CachedPattern* cached_pattern(lua_State* lua, int arg) {
     lua_createtable(lua, 0, 64);
     vm->pinned_patterns = luaL_ref(lua, LUA_REGISTRYINDEX);
   }
+  // The string object itself is kept, as a value: as a key, an equal long string already there
+  // would be kept instead and this object (whose address the slot holds) could die.
   lua_rawgeti(lua, LUA_REGISTRYINDEX, vm->pinned_patterns);
   lua_pushvalue(lua, arg);
-  lua_pushboolean(lua, 1);
-  lua_rawset(lua, -3);  // may raise (memory): the slot is only added once the pin holds
-  lua_pop(lua, 1);
+  lua_rawseti(lua, -2, static_cast<lua_Integer>(vm->regex_slots.size()) + 1);  // may raise (memory):
+  lua_pop(lua, 1);  // the slot is only added once the pin holds
   vm->pinned_bytes += size;
   vm->regex_slots.emplace(pattern, compiled);
   return compiled;

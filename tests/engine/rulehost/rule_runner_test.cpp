@@ -338,6 +338,39 @@ rule { id = "test.patterns", version = "1", category = "quality", kind = "metric
   CHECK(runner->errors().failures().empty());
 }
 
+TEST_CASE("long patterns rebuilt with the same text on every call keep their own regex",
+          "[rulehost][runner]") {
+  // Each call concatenates the same long patterns again: new string objects with the text of
+  // ones seen before. Those objects die after the call and their memory is reused for other
+  // patterns' strings in the next; a slot keyed by address must never answer for them.
+  auto runner = runner_for({rule_file("r.lua", R"lua(
+local WORDS = {}
+for i = 1, 60 do WORDS[i] = "w" .. i .. "x" end
+rule { id = "test.rebuilt", version = "1", category = "quality", kind = "metric",
+  description = "rebuilt patterns",
+  on_message = function(msg, ctx)
+    local wrong = 0
+    for round = 1, 6 do
+      local order = {}
+      for i = 1, #WORDS do order[i] = WORDS[(i * 7 + round * 13) % #WORDS + 1] end
+      for _, w in ipairs(order) do
+        local pattern = "^(?:" .. w .. ")$|^" .. string.rep("z", 40) .. "$"
+        if not re.test(w, pattern) then wrong = wrong + 1 end
+        if re.test(w .. "y", pattern) then wrong = wrong + 1 end
+      end
+    end
+    ctx:metric("wrong", wrong)
+  end,
+})lua")});
+  testing::TestRedactor redact;
+  for (int call = 0; call < 4; ++call) {
+    const ConversationResult result =
+        runner->run(redact(ConversationBuilder("s" + std::to_string(call)).user("go").build()));
+    CHECK(describe(result) == std::vector<std::string>{"test.rebuilt:metric:wrong=0.000000"});
+  }
+  CHECK(runner->errors().failures().empty());
+}
+
 TEST_CASE("a failed call records nothing, the next call does", "[rulehost][runner]") {
   auto runner = runner_for({rule_file("f.lua", R"(
 rule { id = "test.half", version = "1", category = "quality", severity = "low",
