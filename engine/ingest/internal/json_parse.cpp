@@ -15,6 +15,9 @@ namespace {
 using nlohmann::json;
 namespace dom = simdjson::dom;
 
+// Records up to this size reuse the thread's parser (JSONL messages are a few hundred bytes).
+constexpr size_t kKeptParserBytes = size_t{256} << 10;
+
 // nlohmann reads "-0" as a signed integer 0; simdjson's tree cannot tell it from "0". Text with
 // a '-' and a '0' followed by neither a fraction, an exponent nor a digit ("-01" is no number for
 // either parser; dates in strings are full of "-0") goes to nlohmann. Inside strings this may
@@ -98,9 +101,15 @@ std::optional<json> parse_json_fast(std::string_view text, int max_depth) {
     return std::nullopt;
   }
   // One parser and one padded copy of the text per thread, kept between records (simdjson reads
-  // up to SIMDJSON_PADDING bytes past the end).
-  thread_local dom::parser parser;
-  thread_local std::string padded;
+  // up to SIMDJSON_PADDING bytes past the end). A parser holds ~14 bytes per byte of the largest
+  // text it has seen, so a record over kKeptParserBytes gets a parser of its own, freed with it.
+  thread_local dom::parser kept_parser;
+  thread_local std::string kept_padded;
+  std::optional<dom::parser> own_parser;
+  std::string own_padded;
+  const bool large = text.size() > kKeptParserBytes;
+  dom::parser& parser = large ? own_parser.emplace() : kept_parser;
+  std::string& padded = large ? own_padded : kept_padded;
   if (padded.size() < text.size() + simdjson::SIMDJSON_PADDING) {
     padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
   }
