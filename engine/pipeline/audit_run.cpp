@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <future>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -389,8 +388,6 @@ class StageClock {
         stage, std::chrono::duration_cast<std::chrono::milliseconds>(now - last_).count());
     last_ = now;
   }
-  // A stage that ran beside the others (on its own thread), with its own duration.
-  void record(const char* stage, int64_t ms) { stages_.emplace_back(stage, ms); }
   std::vector<std::pair<std::string, int64_t>> take() { return std::move(stages_); }
 
  private:
@@ -412,38 +409,16 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   if (!keys) {
     return fail(keys.error());
   }
-  // The pack loads (every pattern compiled, the signature index built) on its own thread while
-  // the input is read: it is needed only once partitions are evaluated, and ingest leaves a core
-  // idle. A rule error still outranks any later error (failed()), as when it loaded first.
-  using LoadedRules = Result<std::shared_ptr<const rulehost::RuleSet>>;
-  int64_t rules_load_ms = 0;
-  std::future<LoadedRules> rules_loading =
-      std::async(std::launch::async, [&options, &rules_load_ms]() -> LoadedRules {
-        const auto start = std::chrono::steady_clock::now();
-        LoadedRules loaded = load_rules(options);
-        rules_load_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::steady_clock::now() - start)
-                            .count();
-        return loaded;
-      });
-  std::optional<LoadedRules> loaded_rules;
-  auto rules = [&]() -> LoadedRules& {
-    if (!loaded_rules) {
-      loaded_rules.emplace(rules_loading.get());
-    }
-    return *loaded_rules;
-  };
-  auto failed = [&](Error error) -> Result<RunOutcome> {
-    if (!rules()) {
-      return fail(rules().error());
-    }
-    return fail(std::move(error));
-  };
+  auto rules = load_rules(options);
+  if (!rules) {
+    return fail(rules.error());
+  }
+  clock.lap("load rules");
   std::optional<std::string> previous_sha256;
   if (options.previous_report) {
     auto digest = crypto::sha256_file(*options.previous_report);
     if (!digest) {
-      return failed(digest.error());
+      return fail(digest.error());
     }
     previous_sha256 = digest->sha256_hex;
   }
@@ -452,11 +427,11 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
                                : options.vault_path;
   auto vault = redaction::Vault::open(vault_path, keys->vault_key);
   if (!vault) {
-    return failed(vault.error());
+    return fail(vault.error());
   }
   auto detector = redaction::PiiDetector::create();
   if (!detector) {
-    return failed(detector.error());
+    return fail(detector.error());
   }
   redaction::Pseudonymizer pseudonymizer(keys->pseudonym_key);
   redaction::Redactor redactor(*detector, pseudonymizer);
@@ -467,7 +442,7 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   auto flagged_out = internal::AtomicFileWriter::open((out / "flagged.jsonl").string());
   for (auto* writer : {&findings_out, &rejects_out, &flagged_out}) {
     if (!*writer) {
-      return failed(writer->error());
+      return fail(writer->error());
     }
   }
 
@@ -489,7 +464,7 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
     if (path == "-" && !spooled) {
       auto spool = spool_stdin(options.out_dir);
       if (!spool) {
-        return failed(spool.error());
+        return fail(spool.error());
       }
       spooled = *spool;
     }
@@ -519,7 +494,7 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
                static_cast<size_t>(std::min(kMinPartitions, input_bytes / kMinPartitionBytes)));
   auto spill = internal::SpillStore::create(options.out_dir, partitions, kSpillBufferBytes);
   if (!spill) {
-    return failed(spill.error());
+    return fail(spill.error());
   }
   const size_t threads = options.threads > 0
                              ? static_cast<size_t>(options.threads)
@@ -527,17 +502,13 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   RejectWriter rejects(**rejects_out, redactor, **vault);
   auto ingested = ingest_inputs(options, paths, threads, **spill, rejects);
   if (!ingested) {
-    return failed(ingested.error());
+    return fail(ingested.error());
   }
   clock.lap("ingest");
-  if (!rules()) {
-    return fail(rules().error());
-  }
-  clock.record("load rules (beside ingest)", rules_load_ms);
 
   const size_t in_flight = static_cast<size_t>(
       std::max<uint64_t>(1, memory_limit / (kBytesPerInputByte * partition_bytes)));
-  Evaluator evaluator(*rules(), std::min(threads, in_flight));
+  Evaluator evaluator(*rules, std::min(threads, in_flight));
   // Pass two, partitions as the unit of work: each worker takes the next partition, assembles
   // its sessions, redacts them and runs the rules; finished partitions are folded into the
   // summary and streamed out strictly in partition order (so the outputs do not depend on the
@@ -610,7 +581,7 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   summary.rule_costs = std::move(rule_costs);
   summary.data_quality = ingested->data_quality;
   reports::Provenance provenance =
-      make_provenance(options, *keys, **rules(), std::move(ingested->inputs));
+      make_provenance(options, *keys, **rules, std::move(ingested->inputs));
   provenance.previous_report_sha256 = previous_sha256;
 
   json report = reports::build_report(summary, provenance);
