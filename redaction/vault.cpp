@@ -397,6 +397,13 @@ Status Vault::append() {
   return write_pending(false);
 }
 
+void Vault::discard_pending() {
+  std::lock_guard<std::mutex> flushing(impl_->flush_mutex);
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->pending.clear();
+  impl_->pending_order.clear();
+}
+
 Status Vault::write_pending(bool sync) {
   // One flush at a time. The sealing (a fresh data key and two AES-GCM seals per entry) runs
   // without the entry lock, so workers recording tokens do not wait for it; only the append to

@@ -49,6 +49,9 @@ class Vault : public MappingSink {
   // cost a run seconds): the records are in the file, durable at the next flush(), which the
   // run calls before it commits any output that names their tokens. Same errors.
   Status append();
+  // Drops every buffered new entry without writing it: for a run that fails before it writes
+  // any output (its tokens name nothing anyone can read).
+  void discard_pending();
 
   // Error kTokenUnknown, kSubjectErased, kCrypto (wrong vault key), kVaultCorrupt.
   Result<RevealedValue> reveal(std::string_view token) const;

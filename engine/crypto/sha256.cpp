@@ -87,7 +87,7 @@ std::string sha256_hex(std::string_view data) {
   return core::to_hex(sha256(data));
 }
 
-Result<FileDigest> sha256_file(const std::string& path) {
+Result<FileDigest> sha256_file(const std::string& path, const std::atomic<bool>* stop) {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!file) {
     return fail(ErrorCode::kNotFound, "cannot open file", SourceLocation{path});
@@ -96,6 +96,9 @@ Result<FileDigest> sha256_file(const std::string& path) {
   FileDigest result;
   std::vector<uint8_t> buffer(1 << 16);
   while (true) {
+    if (stop != nullptr && stop->load(std::memory_order_relaxed)) {
+      return fail(ErrorCode::kInternal, "stopped", SourceLocation{path});
+    }
     size_t got = std::fread(buffer.data(), 1, buffer.size(), file.get());
     if (got > 0) {
       hasher.update(std::span<const uint8_t>(buffer.data(), got));

@@ -2,6 +2,7 @@
 // SHA-256 (OpenSSL EVP behind a byte-span API). Thread-safe free functions.
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -41,6 +42,8 @@ struct FileDigest {
 };
 
 // Hashes a file's raw bytes (a .gz file is hashed as stored). Error kIo / kNotFound.
-Result<FileDigest> sha256_file(const std::string& path);
+// With `stop`: gives up (kInternal, "stopped") once *stop is true, checked every 64 KiB read.
+Result<FileDigest> sha256_file(const std::string& path,
+                               const std::atomic<bool>* stop = nullptr);
 
 }  // namespace convaudit::crypto

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -149,9 +150,13 @@ struct IngestResult {
 
 // Pass one: every input is read once, messages inside the period go to the spill store
 // (partitioned by session), everything else is counted.
+// `poll` runs every kPollMessages messages on the reading thread; an exception it throws ends the
+// read and leaves this function (the hashing thread is joined first).
+constexpr uint64_t kPollMessages = 4096;
+
 Result<IngestResult> ingest_inputs(const RunOptions& options, const std::vector<std::string>& paths,
                                    size_t threads, internal::SpillStore& spill,
-                                   RejectWriter& rejects) {
+                                   RejectWriter& rejects, const std::function<void()>& poll) {
   IngestResult out;
   ingest::ReadOptions read_options;
   read_options.format = options.format;
@@ -180,11 +185,26 @@ Result<IngestResult> ingest_inputs(const RunOptions& options, const std::vector<
     const std::string& path = paths[i];
     // The file's digest is taken on its own thread while it is read.
     Result<crypto::FileDigest> digest = fail(ErrorCode::kInternal, "not hashed");
-    std::thread hasher([&] { digest = crypto::sha256_file(path); });
+    std::atomic<bool> stop_hashing{false};
+    std::thread hasher([&] { digest = crypto::sha256_file(path, &stop_hashing); });
+    struct JoinOnExit {  // when the read ends in an exception: stop hashing, then join
+      std::thread& thread;
+      std::atomic<bool>& stop;
+      ~JoinOnExit() {
+        if (thread.joinable()) {
+          stop = true;
+          thread.join();
+        }
+      }
+    } join_hasher{hasher, stop_hashing};
+    uint64_t delivered = 0;
     Status spilled = ok_status();
     auto stats = ingest::read_log(
         path, read_options,
         [&](core::Message&& message) {
+          if (++delivered % kPollMessages == 0) {
+            poll();
+          }
           if (input == "-") {
             message.source.file = "-";
           }
@@ -388,6 +408,8 @@ class StageClock {
         stage, std::chrono::duration_cast<std::chrono::milliseconds>(now - last_).count());
     last_ = now;
   }
+  // A stage that ran beside the others (on its own thread), with its own duration.
+  void record(const char* stage, int64_t ms) { stages_.emplace_back(stage, ms); }
   std::vector<std::pair<std::string, int64_t>> take() { return std::move(stages_); }
 
  private:
@@ -409,16 +431,59 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   if (!keys) {
     return fail(keys.error());
   }
-  auto rules = load_rules(options);
-  if (!rules) {
-    return fail(rules.error());
-  }
-  clock.lap("load rules");
+  // The pack loads (every pattern compiled, the signature index built) on its own thread while
+  // the input is read: it is needed only once partitions are evaluated, and ingest leaves a core
+  // idle. A rule error still outranks any later error (failed()), as when it loaded first.
+  using LoadedRules = Result<std::shared_ptr<const rulehost::RuleSet>>;
+  int64_t rules_load_ms = 0;
+  std::future<LoadedRules> rules_loading =
+      std::async(std::launch::async, [&options, &rules_load_ms]() -> LoadedRules {
+        const auto start = std::chrono::steady_clock::now();
+        LoadedRules loaded = load_rules(options);
+        rules_load_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+        return loaded;
+      });
+  std::optional<LoadedRules> loaded_rules;
+  auto rules = [&]() -> LoadedRules& {
+    if (!loaded_rules) {
+      loaded_rules.emplace(rules_loading.get());
+    }
+    return *loaded_rules;
+  };
+  // Tokens of rejected records recorded before the pack failed name nothing anyone can read: a
+  // run that ends with a rule error leaves the vault as it found it.
+  redaction::Vault* opened_vault = nullptr;
+  auto rule_error = [&]() -> Result<RunOutcome> {
+    if (opened_vault != nullptr) {
+      opened_vault->discard_pending();
+    }
+    return fail(rules().error());
+  };
+  auto failed = [&](Error error) -> Result<RunOutcome> {
+    if (!rules()) {
+      return rule_error();
+    }
+    return fail(std::move(error));
+  };
+  // Polled while the input is read: a pack that failed to load ends the read at once, so a rule
+  // author does not wait for a whole quarter to be read before seeing the error.
+  struct PackFailed {};
+  auto stop_if_pack_failed = [&]() {
+    if (!loaded_rules &&
+        rules_loading.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      return;
+    }
+    if (!rules()) {
+      throw PackFailed{};
+    }
+  };
   std::optional<std::string> previous_sha256;
   if (options.previous_report) {
     auto digest = crypto::sha256_file(*options.previous_report);
     if (!digest) {
-      return fail(digest.error());
+      return failed(digest.error());
     }
     previous_sha256 = digest->sha256_hex;
   }
@@ -427,11 +492,12 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
                                : options.vault_path;
   auto vault = redaction::Vault::open(vault_path, keys->vault_key);
   if (!vault) {
-    return fail(vault.error());
+    return failed(vault.error());
   }
+  opened_vault = vault->get();
   auto detector = redaction::PiiDetector::create();
   if (!detector) {
-    return fail(detector.error());
+    return failed(detector.error());
   }
   redaction::Pseudonymizer pseudonymizer(keys->pseudonym_key);
   redaction::Redactor redactor(*detector, pseudonymizer);
@@ -442,7 +508,7 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   auto flagged_out = internal::AtomicFileWriter::open((out / "flagged.jsonl").string());
   for (auto* writer : {&findings_out, &rejects_out, &flagged_out}) {
     if (!*writer) {
-      return fail(writer->error());
+      return failed(writer->error());
     }
   }
 
@@ -464,7 +530,7 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
     if (path == "-" && !spooled) {
       auto spool = spool_stdin(options.out_dir);
       if (!spool) {
-        return fail(spool.error());
+        return failed(spool.error());
       }
       spooled = *spool;
     }
@@ -494,21 +560,30 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
                static_cast<size_t>(std::min(kMinPartitions, input_bytes / kMinPartitionBytes)));
   auto spill = internal::SpillStore::create(options.out_dir, partitions, kSpillBufferBytes);
   if (!spill) {
-    return fail(spill.error());
+    return failed(spill.error());
   }
   const size_t threads = options.threads > 0
                              ? static_cast<size_t>(options.threads)
                              : std::max<size_t>(1, std::thread::hardware_concurrency());
   RejectWriter rejects(**rejects_out, redactor, **vault);
-  auto ingested = ingest_inputs(options, paths, threads, **spill, rejects);
+  Result<IngestResult> ingested = fail(ErrorCode::kInternal, "not read");
+  try {
+    ingested = ingest_inputs(options, paths, threads, **spill, rejects, stop_if_pack_failed);
+  } catch (const PackFailed&) {
+    return rule_error();
+  }
   if (!ingested) {
-    return fail(ingested.error());
+    return failed(ingested.error());
   }
   clock.lap("ingest");
+  if (!rules()) {
+    return rule_error();
+  }
+  clock.record("load rules (beside ingest)", rules_load_ms);
 
   const size_t in_flight = static_cast<size_t>(
       std::max<uint64_t>(1, memory_limit / (kBytesPerInputByte * partition_bytes)));
-  Evaluator evaluator(*rules, std::min(threads, in_flight));
+  Evaluator evaluator(*rules(), std::min(threads, in_flight));
   // Pass two, partitions as the unit of work: each worker takes the next partition, assembles
   // its sessions, redacts them and runs the rules; finished partitions are folded into the
   // summary and streamed out strictly in partition order (so the outputs do not depend on the
@@ -581,7 +656,7 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   summary.rule_costs = std::move(rule_costs);
   summary.data_quality = ingested->data_quality;
   reports::Provenance provenance =
-      make_provenance(options, *keys, **rules, std::move(ingested->inputs));
+      make_provenance(options, *keys, **rules(), std::move(ingested->inputs));
   provenance.previous_report_sha256 = previous_sha256;
 
   json report = reports::build_report(summary, provenance);

@@ -397,6 +397,24 @@ TEST_CASE("forget() while another thread appends: every forgotten subject stays 
   }
 }
 
+TEST_CASE("discard_pending() drops buffered entries without writing them", "[redaction][vault]") {
+  TempVault tmp;
+  auto vault = open_vault(tmp.path);
+  vault->record(kToken1, PiiType::kEmail, "Jane@Example.com");
+  REQUIRE(vault->flush());
+  const auto size = fs::file_size(tmp.path);
+  vault->record(kToken2, PiiType::kPhone, "+1 555 123 4567");
+  CHECK(vault->size() == 2);
+  vault->discard_pending();
+  CHECK(vault->size() == 1);
+  REQUIRE(vault->flush());
+  CHECK(fs::file_size(tmp.path) == size);
+  CHECK(vault->reveal(kToken1)->value == "Jane@Example.com");
+  auto gone = vault->reveal(kToken2);
+  REQUIRE_FALSE(gone);
+  CHECK(gone.error().code == ErrorCode::kTokenUnknown);
+}
+
 TEST_CASE("record() from many threads", "[redaction][vault]") {
   TempVault tmp;
   auto vault = open_vault(tmp.path);

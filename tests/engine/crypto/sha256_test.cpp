@@ -1,5 +1,6 @@
 #include "engine/crypto/sha256.h"
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -39,6 +40,14 @@ TEST_CASE("sha256_file hashes the stored bytes and reports the size", "[crypto][
   REQUIRE(digest);
   CHECK(digest->size_bytes == content.size());
   CHECK(digest->sha256_hex == crypto::sha256_hex(content));
+  std::atomic<bool> stop{false};
+  auto not_stopped = crypto::sha256_file(path.string(), &stop);
+  REQUIRE(not_stopped);
+  CHECK(not_stopped->sha256_hex == digest->sha256_hex);
+  stop = true;  // a run that ends early stops hashing its input
+  auto stopped = crypto::sha256_file(path.string(), &stop);
+  REQUIRE_FALSE(stopped);
+  CHECK(stopped.error().message == "stopped");
   std::filesystem::remove(path);
 
   auto missing = crypto::sha256_file(path.string());

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "engine/crypto/key_set.h"
+#include "redaction/vault.h"
 
 #include "reports/envelope.h"
 
@@ -138,6 +139,41 @@ TEST_CASE("run_audit gates on --fail-on and refuses missing keys", "[pipeline]")
   auto missing = run_audit(no_input);
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == ErrorCode::kNotFound);
+}
+
+TEST_CASE("a broken rule pack fails the run with its own error and leaves the vault untouched",
+          "[pipeline]") {
+  // The pack loads beside the reading of the input; its error still wins, and the pseudonyms of
+  // PII in rejected records (recorded while reading) are not written to the vault.
+  Workspace ws;
+  fs::create_directories(ws.root / "rules");
+  std::ofstream(ws.root / "rules" / "bad.lua") << "rule { id = \"x\"\n";
+  {
+    std::ofstream log(ws.root / "big.jsonl");
+    for (int i = 0; i < 20000; ++i) {
+      log << R"({"session_id":"s)" << i % 300 << R"(","role":"user","message":"question )" << i
+          << R"(","timestamp":"2026-08-01T10:00:00Z"})" << "\n";
+      if (i % 1000 == 0) {
+        log << "{broken json from pii" << i << "@example.org\n";
+      }
+    }
+  }
+  auto options = ws.options("out");
+  options.inputs = {(ws.root / "big.jsonl").string()};
+  options.rule_dirs = {(ws.root / "rules").string()};
+  auto outcome = run_audit(options);
+  REQUIRE_FALSE(outcome);
+  CHECK(outcome.error().code == ErrorCode::kRuleSyntax);
+  CHECK(outcome.error().where.file.find("bad.lua") != std::string::npos);
+  for (const char* name : {"report.json", "findings.jsonl", "rejects.jsonl", "flagged.jsonl"}) {
+    INFO(name);
+    CHECK_FALSE(fs::exists(ws.root / "out" / name));
+  }
+  auto keys = crypto::load_key_folder((ws.root / "keys").string());
+  REQUIRE(keys);
+  auto vault = redaction::Vault::open((ws.root / "keys" / "vault.bin").string(), keys->vault_key);
+  REQUIRE(vault);
+  CHECK((*vault)->size() == 0);
 }
 
 TEST_CASE("a run spilled to disk gives the same report and cleans up", "[pipeline][spill]") {
