@@ -164,25 +164,16 @@ std::vector<size_t> SignatureIndex::match(std::string_view text, core::Role role
   if (!impl_->compiled || !any_scans(role)) {
     return hits;
   }
-  if (const RoleSet* own = impl_->role_sets[role_bit(role)].get()) {
-    for (int own_id : own->set.candidates(text)) {  // ascending, as the main ids
-      const int id = own->main_ids[static_cast<size_t>(own_id)];
-      const size_t position = impl_->pattern_owner[static_cast<size_t>(id)];
-      if (!hits.empty() && hits.back() == position) {
-        continue;  // another pattern of the signature already hit
-      }
-      if (own->set.matches(own_id, text)) {
-        hits.push_back(position);
-      }
-    }
-    return hits;
-  }
-  for (int id : impl_->set.candidates(text)) {  // ascending ids: positions come in order
+  // The role's own set when it has one (its ids map to the main set's), else the main set.
+  const RoleSet* own = impl_->role_sets[role_bit(role)].get();
+  const match::PatternSet& set = own != nullptr ? own->set : impl_->set;
+  for (int set_id : set.candidates(text)) {  // ascending ids: positions come in order
+    const int id = own != nullptr ? own->main_ids[static_cast<size_t>(set_id)] : set_id;
     const size_t position = impl_->pattern_owner[static_cast<size_t>(id)];
     if (!scans(position, role) || (!hits.empty() && hits.back() == position)) {
       continue;  // not scanned, or another pattern of the signature already hit
     }
-    if (impl_->set.matches(id, text)) {
+    if (set.matches(set_id, text)) {
       hits.push_back(position);
     }
   }

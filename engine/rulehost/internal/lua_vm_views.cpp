@@ -100,18 +100,19 @@ void push_json(lua_State* lua, const nlohmann::json& value, int depth) {
 
 // Fields of a message view built only when a rule first reads them (most rules read the text
 // and role alone): they are stored in the view then, so each is built once per conversation.
-constexpr std::array<const char*, 4> kLazyMessageFields = {"timestamp", "metadata", "pii",
-                                                           "signatures"};
+enum LazyField : size_t { kTimestamp, kMetadata, kPii, kSignatures };
+constexpr std::array<std::string_view, 4> kLazyMessageFields = {"timestamp", "metadata", "pii",
+                                                                "signatures"};
 
-// Pushes lazy field `name` of message `index`. No Lua errors but memory.
-void push_lazy_field(lua_State* lua, VmState* vm, size_t index, std::string_view name) {
+// Pushes lazy field `field` of message `index`. No Lua errors but memory.
+void push_lazy_field(lua_State* lua, VmState* vm, size_t index, size_t field) {
   const core::Message& message = vm->conversation->messages[index];
-  if (name == "timestamp") {
+  if (field == kTimestamp) {
     vm->scratch = core::format_timestamp(message.timestamp_ns);
     push_view(lua, vm->scratch);
-  } else if (name == "metadata") {
+  } else if (field == kMetadata) {
     push_json(lua, message.metadata, 0);
-  } else if (name == "pii") {
+  } else if (field == kPii) {
     // Most messages have no PII and hit no signature: they share one read-only empty table.
     if (vm->pii != nullptr && index < vm->pii->size() && !(*vm->pii)[index].empty()) {
       const std::vector<redaction::PiiMention>& mentions = (*vm->pii)[index];
@@ -131,7 +132,7 @@ void push_lazy_field(lua_State* lua, VmState* vm, size_t index, std::string_view
       lua_rawgeti(lua, LUA_REGISTRYINDEX, vm->empty_view);
     }
   } else if (vm->signature_hits != nullptr && index < vm->signature_hits->size() &&
-             !(*vm->signature_hits)[index].empty()) {  // signatures
+             !(*vm->signature_hits)[index].empty()) {  // kSignatures
     const std::vector<std::string>& hits = (*vm->signature_hits)[index];
     lua_createtable(lua, static_cast<int>(hits.size()), 0);
     lua_Integer position = 0;
@@ -179,14 +180,14 @@ int lazy_message_field(lua_State* lua) noexcept {
   }
   size_t size = 0;
   const char* key = lua_tolstring(lua, 2, &size);
-  const std::string_view name(key, size);
-  if (std::find(kLazyMessageFields.begin(), kLazyMessageFields.end(), name) ==
-      kLazyMessageFields.end()) {
+  const auto found = std::find(kLazyMessageFields.begin(), kLazyMessageFields.end(),
+                               std::string_view(key, size));
+  if (found == kLazyMessageFields.end()) {
     return 0;
   }
   VmState* vm = vm_of(lua);
   const size_t index = view_message_index(lua, vm, 1);
-  push_lazy_field(lua, vm, index, name);
+  push_lazy_field(lua, vm, index, static_cast<size_t>(found - kLazyMessageFields.begin()));
   lua_pushvalue(lua, 2);
   lua_pushvalue(lua, -2);
   lua_rawset(lua, 1);
@@ -412,7 +413,6 @@ bool is_ascii(std::string_view text) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-// The compiled pattern, cached per state; nullptr with the reason in vm->scratch. No Lua calls.
 // Forgets every slot and unpins their strings (Lua may then collect them). No Lua errors.
 void clear_slots(lua_State* lua, VmState* vm) noexcept {
   vm->regex_slots.clear();
@@ -422,7 +422,7 @@ void clear_slots(lua_State* lua, VmState* vm) noexcept {
 }
 
 // The compiled form of `pattern`, compiled on first use; nullptr (message in vm->scratch) when it
-// does not compile. No Lua calls.
+// does not compile. No Lua errors.
 const VmState::CachedPattern* compile_cached(lua_State* lua, VmState* vm,
                                              std::string_view pattern) noexcept {
   vm->scratch.assign(pattern);
@@ -789,11 +789,11 @@ void build_lazy_fields(lua_State* lua, int table) {
     return;
   }
   const size_t index = view_message_index(lua, vm, table);
-  for (const char* name : kLazyMessageFields) {
-    lua_pushstring(lua, name);
+  for (size_t field = 0; field < kLazyMessageFields.size(); ++field) {
+    push_view(lua, kLazyMessageFields[field]);
     if (lua_rawget(lua, table) == LUA_TNIL) {
-      lua_pushstring(lua, name);
-      push_lazy_field(lua, vm, index, name);
+      push_view(lua, kLazyMessageFields[field]);
+      push_lazy_field(lua, vm, index, field);
       lua_rawset(lua, table);
     }
     lua_pop(lua, 1);
