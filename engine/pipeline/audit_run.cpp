@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <future>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <iterator>
 #include <map>
@@ -148,12 +148,12 @@ struct IngestResult {
   aggregate::DataQuality data_quality;
 };
 
-// Pass one: every input is read once, messages inside the period go to the spill store
-// (partitioned by session), everything else is counted.
-// `poll` runs every kPollMessages messages on the reading thread; an exception it throws ends the
-// read and leaves this function (the hashing thread is joined first).
 constexpr uint64_t kPollMessages = 4096;
 
+// Pass one: every input is read once, messages inside the period go to the spill store
+// (partitioned by session), everything else is counted. `poll` runs every kPollMessages messages
+// on the reading thread; an exception it throws ends the read and leaves this function (the
+// hashing thread is stopped and joined first).
 Result<IngestResult> ingest_inputs(const RunOptions& options, const std::vector<std::string>& paths,
                                    size_t threads, internal::SpillStore& spill,
                                    RejectWriter& rejects, const std::function<void()>& poll) {

@@ -27,10 +27,16 @@ void put_u32(std::string& out, uint32_t value) {
   }
 }
 
-void put_u64(std::string& out, uint64_t value) {
-  for (int i = 0; i < 8; ++i) {
-    out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+// Writes `value` little-endian over the 8 bytes at `at`.
+void set_u64(std::string& out, size_t at, uint64_t value) {
+  for (size_t i = 0; i < 8; ++i) {
+    out[at + i] = static_cast<char>((value >> (8 * i)) & 0xff);
   }
+}
+
+void put_u64(std::string& out, uint64_t value) {
+  out.append(8, '\0');
+  set_u64(out, out.size() - 8, value);
 }
 
 void put_string(std::string& out, std::string_view text) {
@@ -92,10 +98,7 @@ void encode(const core::Message& message, std::string& out) {
   const size_t size_at = out.size();
   put_u64(out, 0);
   nlohmann::json::to_cbor(message.metadata, nlohmann::detail::output_adapter<char>(out));
-  const uint64_t size = out.size() - size_at - 8;
-  for (int i = 0; i < 8; ++i) {
-    out[size_at + static_cast<size_t>(i)] = static_cast<char>((size >> (8 * i)) & 0xff);
-  }
+  set_u64(out, size_at, out.size() - size_at - 8);
   put_string(out, message.source.file);
   put_u64(out, static_cast<uint64_t>(message.source.line));
 }
