@@ -187,6 +187,13 @@ struct Pending {
   std::string value;
 };
 
+// A pending entry sealed and encoded, ready to append, with what the vault keeps of it.
+struct Sealed {
+  const std::string* token = nullptr;
+  std::string bytes;  // the encoded record
+  Stored entry;
+};
+
 }  // namespace
 
 struct Vault::Impl {
@@ -285,6 +292,84 @@ struct Vault::Impl {
       entry.digest = value_digest(*plain);
     }
     return *entry.digest == value_digest(value);
+  }
+
+  // Seals `entry` under a fresh data key. Needs no lock: reads only `key`.
+  Result<Sealed> seal(const std::string& token, const Pending& entry) const {
+    const std::vector<uint8_t> data_key = crypto::random_bytes(crypto::kAeadKeyBytes);
+    auto wrapped = crypto::aead_seal(key, data_key, token_aad(token));
+    auto value = crypto::aead_seal(data_key, core::as_bytes(entry.value), token_aad(token));
+    if (!wrapped || !value) {
+      return fail(ErrorCode::kCrypto, "cannot seal vault entry", {path});
+    }
+    VaultRecord record;
+    record.kind = VaultRecordKind::kEntry;
+    record.token = token;
+    record.type_name = std::string(pii_type_name(entry.type));
+    record.wrapped_key = std::move(*wrapped);
+    record.sealed_value = std::move(*value);
+    Sealed one;
+    one.token = &token;
+    one.bytes = internal::encode_vault_record(record);
+    one.entry.type_name = std::move(record.type_name);
+    one.entry.digest = value_digest(entry.value);
+    return one;
+  }
+
+  // Appends the sealed entries of `order` (fsync unless !sync) and moves them from pending to
+  // stored. With `mutex` held.
+  Status append_sealed(std::vector<Sealed>& sealed, const std::vector<std::string>& order,
+                       bool sync) {
+    LockedFile file;
+    if (auto st = file.open(path, O_RDWR, LOCK_EX); !st) {
+      return st;
+    }
+    // Another process may have appended since we last looked; a torn tail is cut off.
+    auto tail = read_from(file.fd(), scanned_end, path);
+    if (!tail) {
+      return fail(tail.error());
+    }
+    auto end = index(*tail);
+    if (!end) {
+      return fail(end.error());
+    }
+    struct stat info {};
+    if (::fstat(file.fd(), &info) != 0) {
+      return fail(ErrorCode::kIo, std::string("cannot stat vault: ") + std::strerror(errno),
+                  {path});
+    }
+    if (info.st_size > *end && ::ftruncate(file.fd(), *end) != 0) {
+      return fail(ErrorCode::kIo, std::string("cannot cut torn record: ") + std::strerror(errno),
+                  {path});
+    }
+    std::string out;
+    std::vector<Sealed*> written;
+    for (Sealed& one : sealed) {
+      const std::string& token = *one.token;
+      // Written meanwhile by another process: only checked.
+      if (auto it = stored.find(token); it != stored.end()) {
+        if (!it->second.erased && !same_as_stored(token, it->second, pending.at(token).value)) {
+          note_collision(token);
+        }
+        continue;
+      }
+      one.entry.record_at = *end + static_cast<off_t>(out.size());
+      one.entry.record_size = one.bytes.size();
+      out += one.bytes;
+      written.push_back(&one);
+    }
+    if (auto st = write_at(file.fd(), out, *end, path, sync); !st) {
+      return st;
+    }
+    unsynced = !sync;
+    scanned_end = *end + static_cast<off_t>(out.size());
+    for (Sealed* one : written) {
+      stored.emplace(*one->token, std::move(one->entry));
+    }
+    for (const std::string& token : order) {
+      pending.erase(token);
+    }
+    return ok_status();
   }
 
   void note_collision(const std::string& token) {
@@ -427,93 +512,20 @@ Status Vault::write_pending(bool sync) {
   auto restore = [&impl, &order]() {
     impl.pending_order.insert(impl.pending_order.begin(), order.begin(), order.end());
   };
-  struct Sealed {
-    const std::string* token = nullptr;
-    std::string bytes;  // the encoded record
-    Stored entry;
-  };
   std::vector<Sealed> sealed;
   sealed.reserve(order.size());
   for (size_t i = 0; i < order.size(); ++i) {
-    const std::string& token = order[i];
-    const Pending& entry = *entries[i];
-    const std::vector<uint8_t> data_key = crypto::random_bytes(crypto::kAeadKeyBytes);
-    auto wrapped = crypto::aead_seal(impl.key, data_key, token_aad(token));
-    auto value = crypto::aead_seal(data_key, core::as_bytes(entry.value), token_aad(token));
-    if (!wrapped || !value) {
+    auto one = impl.seal(order[i], *entries[i]);
+    if (!one) {
       std::lock_guard<std::mutex> lock(impl.mutex);
       restore();
-      return fail(ErrorCode::kCrypto, "cannot seal vault entry", {impl.path});
+      return fail(one.error());
     }
-    VaultRecord record;
-    record.kind = VaultRecordKind::kEntry;
-    record.token = token;
-    record.type_name = std::string(pii_type_name(entry.type));
-    record.wrapped_key = std::move(*wrapped);
-    record.sealed_value = std::move(*value);
-    Sealed one;
-    one.token = &token;
-    one.bytes = internal::encode_vault_record(record);
-    one.entry.type_name = std::move(record.type_name);
-    one.entry.digest = value_digest(entry.value);
-    sealed.push_back(std::move(one));
+    sealed.push_back(std::move(*one));
   }
   std::lock_guard<std::mutex> lock(impl.mutex);
   if (!sealed.empty() || (sync && impl.unsynced)) {
-    auto write_out = [&]() -> Status {
-      LockedFile file;
-      if (auto st = file.open(impl.path, O_RDWR, LOCK_EX); !st) {
-        return st;
-      }
-      // Another process may have appended since we last looked; a torn tail is cut off.
-      auto tail = read_from(file.fd(), impl.scanned_end, impl.path);
-      if (!tail) {
-        return fail(tail.error());
-      }
-      auto end = impl.index(*tail);
-      if (!end) {
-        return fail(end.error());
-      }
-      struct stat info {};
-      if (::fstat(file.fd(), &info) != 0) {
-        return fail(ErrorCode::kIo, std::string("cannot stat vault: ") + std::strerror(errno),
-                    {impl.path});
-      }
-      if (info.st_size > *end && ::ftruncate(file.fd(), *end) != 0) {
-        return fail(ErrorCode::kIo,
-                    std::string("cannot cut torn record: ") + std::strerror(errno), {impl.path});
-      }
-      std::string out;
-      std::vector<Sealed*> written;
-      for (Sealed& one : sealed) {
-        const std::string& token = *one.token;
-        // Written meanwhile by another process: only checked.
-        if (auto it = impl.stored.find(token); it != impl.stored.end()) {
-          if (!it->second.erased &&
-              !impl.same_as_stored(token, it->second, impl.pending.at(token).value)) {
-            impl.note_collision(token);
-          }
-          continue;
-        }
-        one.entry.record_at = *end + static_cast<off_t>(out.size());
-        one.entry.record_size = one.bytes.size();
-        out += one.bytes;
-        written.push_back(&one);
-      }
-      if (auto st = write_at(file.fd(), out, *end, impl.path, sync); !st) {
-        return st;
-      }
-      impl.unsynced = !sync;
-      impl.scanned_end = *end + static_cast<off_t>(out.size());
-      for (Sealed* one : written) {
-        impl.stored.emplace(*one->token, std::move(one->entry));
-      }
-      for (const std::string& token : order) {
-        impl.pending.erase(token);
-      }
-      return ok_status();
-    };
-    if (auto st = write_out(); !st) {
+    if (auto st = impl.append_sealed(sealed, order, sync); !st) {
       restore();
       return st;
     }
