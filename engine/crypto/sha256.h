@@ -43,7 +43,6 @@ struct FileDigest {
 
 // Hashes a file's raw bytes (a .gz file is hashed as stored). Error kIo / kNotFound.
 // With `stop`: gives up (kInternal, "stopped") once *stop is true, checked every 64 KiB read.
-Result<FileDigest> sha256_file(const std::string& path,
-                               const std::atomic<bool>* stop = nullptr);
+Result<FileDigest> sha256_file(const std::string& path, const std::atomic<bool>* stop = nullptr);
 
 }  // namespace convaudit::crypto

@@ -1,12 +1,12 @@
 #include "engine/ingest/internal/json_parse.h"
 
-#include <simdjson.h>
-
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
+
+#include <simdjson.h>
 
 namespace convaudit::ingest::internal {
 

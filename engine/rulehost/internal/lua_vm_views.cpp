@@ -180,8 +180,8 @@ int lazy_message_field(lua_State* lua) noexcept {
   }
   size_t size = 0;
   const char* key = lua_tolstring(lua, 2, &size);
-  const auto found = std::find(kLazyMessageFields.begin(), kLazyMessageFields.end(),
-                               std::string_view(key, size));
+  const auto found =
+      std::find(kLazyMessageFields.begin(), kLazyMessageFields.end(), std::string_view(key, size));
   if (found == kLazyMessageFields.end()) {
     return 0;
   }
@@ -476,7 +476,8 @@ const VmState::CachedPattern* cached_pattern(lua_State* lua, int arg) {
   // would be kept instead and this object (whose address the slot holds) could die.
   lua_rawgeti(lua, LUA_REGISTRYINDEX, vm->pinned_patterns);
   lua_pushvalue(lua, arg);
-  lua_rawseti(lua, -2, static_cast<lua_Integer>(vm->regex_slots.size()) + 1);  // may raise (memory):
+  lua_rawseti(lua, -2,
+              static_cast<lua_Integer>(vm->regex_slots.size()) + 1);  // may raise (memory):
   lua_pop(lua, 1);  // the slot is only added once the pin holds
   vm->pinned_bytes += size;
   vm->regex_slots.emplace(pattern, compiled);

@@ -1,12 +1,13 @@
 #include "engine/ingest/internal/json_parse.h"
 
-#include <catch2/catch.hpp>
 #include <cmath>
 #include <functional>
 #include <optional>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 using convaudit::ingest::internal::parse_json;
 using nlohmann::json;
@@ -84,17 +85,62 @@ void check_agrees(const std::string& text) {
 }  // namespace
 
 TEST_CASE("parse_json agrees with nlohmann on edge cases", "[ingest][json]") {
-  const std::vector<std::string> texts = {
-      "{}", "[]", "42", "-42", "0", "-0", "-0.0", "0.0", "1.0", "1e2", "1E-2", "-1.5e300",
-      "1e400", "-1e400", "18446744073709551615", "18446744073709551616", "9223372036854775807",
-      "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "01", "-01", "1.",
-      ".5", "+1", "0x10", "\"\\ud800\"", "\"\\ud83d\\ude00\"", "\"\\udc00\\ud800\"",
-      std::string("\"a\x01" "b\""), "\"\\u0000\"", "\"\x7f\"", "\"\\x\"", "{} {}", "[1,]",
-      "[1 2]", "{\"a\" 1}", "{\"a\":1,\"a\":2}", "{\"b\":1,\"a\":[true,false,null]}",
-      "\xEF\xBB\xBF{}", "  42  ", "\t[\n1\r\n]\n", "nul", "tru", "true", "null", "",
-      "   ", "{\"date\":\"2026-07-01T00:00:00Z\",\"n\":-0}", "{\"x\":\"-0\"}", "[-0,-0.5,-0e1]",
-      "\"caf\xC3\xA9 \xF0\x9F\x98\x80\"", "\"\\u00e9\\n\\t\\\"\\\\\\/\"", "[[[[[]]]]]",
-      "{\"a\":{\"b\":{\"c\":{}}}}"};
+  const std::vector<std::string> texts = {"{}",
+                                          "[]",
+                                          "42",
+                                          "-42",
+                                          "0",
+                                          "-0",
+                                          "-0.0",
+                                          "0.0",
+                                          "1.0",
+                                          "1e2",
+                                          "1E-2",
+                                          "-1.5e300",
+                                          "1e400",
+                                          "-1e400",
+                                          "18446744073709551615",
+                                          "18446744073709551616",
+                                          "9223372036854775807",
+                                          "9223372036854775808",
+                                          "-9223372036854775808",
+                                          "-9223372036854775809",
+                                          "01",
+                                          "-01",
+                                          "1.",
+                                          ".5",
+                                          "+1",
+                                          "0x10",
+                                          "\"\\ud800\"",
+                                          "\"\\ud83d\\ude00\"",
+                                          "\"\\udc00\\ud800\"",
+                                          std::string("\"a\x01"
+                                                      "b\""),
+                                          "\"\\u0000\"",
+                                          "\"\x7f\"",
+                                          "\"\\x\"",
+                                          "{} {}",
+                                          "[1,]",
+                                          "[1 2]",
+                                          "{\"a\" 1}",
+                                          "{\"a\":1,\"a\":2}",
+                                          "{\"b\":1,\"a\":[true,false,null]}",
+                                          "\xEF\xBB\xBF{}",
+                                          "  42  ",
+                                          "\t[\n1\r\n]\n",
+                                          "nul",
+                                          "tru",
+                                          "true",
+                                          "null",
+                                          "",
+                                          "   ",
+                                          "{\"date\":\"2026-07-01T00:00:00Z\",\"n\":-0}",
+                                          "{\"x\":\"-0\"}",
+                                          "[-0,-0.5,-0e1]",
+                                          "\"caf\xC3\xA9 \xF0\x9F\x98\x80\"",
+                                          "\"\\u00e9\\n\\t\\\"\\\\\\/\"",
+                                          "[[[[[]]]]]",
+                                          "{\"a\":{\"b\":{\"c\":{}}}}"};
   for (const std::string& text : texts) {
     check_agrees(text);
   }
@@ -103,11 +149,30 @@ TEST_CASE("parse_json agrees with nlohmann on edge cases", "[ingest][json]") {
 TEST_CASE("parse_json agrees with nlohmann on random and damaged documents", "[ingest][json]") {
   std::mt19937_64 random(20261202);
   auto pick = [&](size_t n) { return static_cast<size_t>(random() % n); };
-  const std::vector<std::string> atoms = {
-      "0", "-0", "7", "-7", "42", "-0.0", "3.25", "1e3", "-2.5E-3", "18446744073709551615",
-      "18446744073709551616", "-9223372036854775808", "9223372036854775807", "1e999", "true",
-      "false", "null", "\"\"", "\"text\"", "\"2026-07-01T09:30:00.5Z\"", "\"\\u00fc\\ud83d\\ude00\"",
-      "\"tab\\there\"", "\"\xC3\xBC\xE2\x82\xAC\"", "\"-0\""};
+  const std::vector<std::string> atoms = {"0",
+                                          "-0",
+                                          "7",
+                                          "-7",
+                                          "42",
+                                          "-0.0",
+                                          "3.25",
+                                          "1e3",
+                                          "-2.5E-3",
+                                          "18446744073709551615",
+                                          "18446744073709551616",
+                                          "-9223372036854775808",
+                                          "9223372036854775807",
+                                          "1e999",
+                                          "true",
+                                          "false",
+                                          "null",
+                                          "\"\"",
+                                          "\"text\"",
+                                          "\"2026-07-01T09:30:00.5Z\"",
+                                          "\"\\u00fc\\ud83d\\ude00\"",
+                                          "\"tab\\there\"",
+                                          "\"\xC3\xBC\xE2\x82\xAC\"",
+                                          "\"-0\""};
   std::function<std::string(int)> document = [&](int depth) -> std::string {
     const size_t kind = depth > 4 ? 0 : pick(4);
     if (kind == 0 || kind == 1) {
@@ -135,9 +200,15 @@ TEST_CASE("parse_json agrees with nlohmann on random and damaged documents", "[i
     if (round % 2 == 1 && !text.empty()) {  // damage every other document
       const size_t at = pick(text.size());
       switch (pick(3)) {
-        case 0: text.erase(at, 1); break;
-        case 1: text.insert(at, 1, damage[pick(damage.size())]); break;
-        default: text[at] = damage[pick(damage.size())]; break;
+        case 0:
+          text.erase(at, 1);
+          break;
+        case 1:
+          text.insert(at, 1, damage[pick(damage.size())]);
+          break;
+        default:
+          text[at] = damage[pick(damage.size())];
+          break;
       }
     }
     check_agrees(text);
@@ -150,7 +221,8 @@ TEST_CASE("parse_json agrees with nlohmann on random and damaged documents", "[i
 TEST_CASE("parse_json_fast refuses what the checked path must judge", "[ingest][json]") {
   using convaudit::ingest::internal::parse_json_fast;
   auto nested = [](int levels) {
-    return std::string(static_cast<size_t>(levels), '[') + std::string(static_cast<size_t>(levels), ']');
+    return std::string(static_cast<size_t>(levels), '[') +
+           std::string(static_cast<size_t>(levels), ']');
   };
   CHECK(parse_json_fast(nested(4), 4).has_value());  // four levels: allowed
   CHECK_FALSE(parse_json_fast(nested(5), 4).has_value());
