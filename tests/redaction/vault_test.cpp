@@ -53,6 +53,40 @@ void append_bytes(const std::string& path, const std::string& bytes) {
   out << bytes;
 }
 
+// The i-th of a run of IP-address tokens.
+std::string ip_token(int i) {
+  char token[32];
+  std::snprintf(token, sizeof token, "<IP_%018x>", i);
+  return token;
+}
+
+// Calls append() in a loop on its own thread until stop(), which returns how many failed
+// (Catch2 assertions are for the test's own thread).
+class BackgroundAppender {
+ public:
+  explicit BackgroundAppender(Vault& vault)
+      : thread_([this, &vault] {
+          while (!done_) {
+            if (!vault.append()) {
+              ++failed_;
+            }
+          }
+        }) {}
+  ~BackgroundAppender() { stop(); }
+  int stop() {
+    done_ = true;
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+    return failed_;
+  }
+
+ private:
+  std::atomic<bool> done_{false};
+  std::atomic<int> failed_{0};
+  std::thread thread_;
+};
+
 const std::string kToken1 = "<EMAIL_0123456789abcdef01>";
 const std::string kToken2 = "<PHONE_aaaaaaaaaaaaaaaaaa>";
 
@@ -320,18 +354,9 @@ TEST_CASE("tokens recorded while a flush seals stay visible and are written once
   // meanwhile, and a token recorded twice is written once.
   TempVault tmp;
   auto vault = open_vault(tmp.path);
-  std::atomic<bool> done{false};
-  std::atomic<int> failed_appends{0};  // Catch2 assertions are for the test's own thread
-  std::thread flusher([&] {
-    while (!done) {
-      if (!vault->append()) {
-        ++failed_appends;
-      }
-    }
-  });
+  BackgroundAppender appender(*vault);
   for (int i = 0; i < 300; ++i) {
-    char token[32];
-    std::snprintf(token, sizeof token, "<IP_%018x>", i);
+    const std::string token = ip_token(i);
     const std::string value = "10.0.0." + std::to_string(i);
     vault->record(token, PiiType::kIpAddress, value);
     vault->record(token, PiiType::kIpAddress, value);
@@ -340,9 +365,7 @@ TEST_CASE("tokens recorded while a flush seals stay visible and are written once
     CHECK(seen->value == value);
     CHECK(vault->size() == static_cast<size_t>(i + 1));
   }
-  done = true;
-  flusher.join();
-  CHECK(failed_appends == 0);
+  CHECK(appender.stop() == 0);
   REQUIRE(vault->flush());
   const auto size = fs::file_size(tmp.path);
   auto reopened = open_vault(tmp.path);
@@ -352,8 +375,7 @@ TEST_CASE("tokens recorded while a flush seals stay visible and are written once
   TempVault again;
   auto other = open_vault(again.path);
   for (int i = 0; i < 300; ++i) {
-    char token[32];
-    std::snprintf(token, sizeof token, "<IP_%018x>", i);
+    const std::string token = ip_token(i);
     other->record(token, PiiType::kIpAddress, "10.0.0." + std::to_string(i));
   }
   REQUIRE(other->flush());
@@ -366,31 +388,19 @@ TEST_CASE("forget() while another thread appends: every forgotten subject stays 
   // append instead (under AddressSanitizer a read of the erased entry would be reported).
   TempVault tmp;
   auto vault = open_vault(tmp.path);
-  std::atomic<bool> done{false};
-  std::atomic<int> failed_appends{0};
-  std::thread appender([&] {
-    while (!done) {
-      if (!vault->append()) {
-        ++failed_appends;
-      }
-    }
-  });
+  BackgroundAppender appender(*vault);
   int failed_forgets = 0;
   for (int i = 0; i < 100; ++i) {
-    char token[32];
-    std::snprintf(token, sizeof token, "<IP_%018x>", i);
+    const std::string token = ip_token(i);
     vault->record(token, PiiType::kIpAddress, "10.1.0." + std::to_string(i));
     failed_forgets += vault->forget(token) ? 0 : 1;
   }
-  done = true;
-  appender.join();
-  CHECK(failed_appends == 0);
+  CHECK(appender.stop() == 0);
   CHECK(failed_forgets == 0);
   REQUIRE(vault->flush());
   auto reopened = open_vault(tmp.path);
   for (int i = 0; i < 100; i += 9) {
-    char token[32];
-    std::snprintf(token, sizeof token, "<IP_%018x>", i);
+    const std::string token = ip_token(i);
     auto value = reopened->reveal(token);
     REQUIRE_FALSE(value);
     CHECK(value.error().code == ErrorCode::kSubjectErased);
@@ -422,8 +432,7 @@ TEST_CASE("record() from many threads", "[redaction][vault]") {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&vault] {
       for (int i = 0; i < 200; ++i) {
-        char token[32];
-        std::snprintf(token, sizeof token, "<IP_%018x>", i);
+        const std::string token = ip_token(i);
         vault->record(token, PiiType::kIpAddress, "10.0.0." + std::to_string(i));
       }
     });
