@@ -97,7 +97,7 @@ void encode(const core::Message& message, std::string& out) {
   // and numbers come back bit for bit. The size is patched in once the bytes are written.
   const size_t size_at = out.size();
   put_u64(out, 0);
-  nlohmann::json::to_cbor(message.metadata, nlohmann::detail::output_adapter<char>(out));
+  nlohmann::json::to_cbor(message.metadata, out);  // appends to `out`
   set_u64(out, size_at, out.size() - size_at - 8);
   put_string(out, message.source.file);
   put_u64(out, static_cast<uint64_t>(message.source.line));
