@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstddef>
 #include <set>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "engine/aggregate/internal/fixed_point.h"
 #include "engine/aggregate/internal/message_metadata.h"
@@ -34,7 +36,9 @@ int64_t severity_weight(Severity severity) {
 }
 
 // Nearest rank: the smallest value with at least p percent of the sample at or below it.
-int64_t nearest_rank(const std::map<int64_t, uint64_t>& counts, uint64_t total, uint64_t percent) {
+// `counts` sorted by latency.
+int64_t nearest_rank(const std::vector<std::pair<int64_t, uint64_t>>& counts, uint64_t total,
+                     uint64_t percent) {
   if (total == 0) {
     return 0;
   }
@@ -47,24 +51,20 @@ int64_t nearest_rank(const std::map<int64_t, uint64_t>& counts, uint64_t total, 
       return value;
     }
   }
-  return counts.rbegin()->first;
+  return counts.back().first;
 }
 
-void fill_latency(OperationsSlice& slice, const std::map<int64_t, uint64_t>& latencies_ms) {
+void fill_latency(OperationsSlice& slice,
+                  const std::unordered_map<int64_t, uint64_t>& latencies_ms) {
+  std::vector<std::pair<int64_t, uint64_t>> sorted(latencies_ms.begin(), latencies_ms.end());
+  std::sort(sorted.begin(), sorted.end());
   uint64_t total = 0;
-  for (const auto& entry : latencies_ms) {
+  for (const auto& entry : sorted) {
     total += entry.second;
   }
-  slice.latency_p50_ms = nearest_rank(latencies_ms, total, 50);
-  slice.latency_p95_ms = nearest_rank(latencies_ms, total, 95);
-  slice.latency_p99_ms = nearest_rank(latencies_ms, total, 99);
-}
-
-void fill_latencies(std::map<std::string, OperationsSlice>& slices,
-                    const std::map<std::string, std::map<int64_t, uint64_t>>& latencies_ms) {
-  for (const auto& [key, values] : latencies_ms) {
-    fill_latency(slices[key], values);
-  }
+  slice.latency_p50_ms = nearest_rank(sorted, total, 50);
+  slice.latency_p95_ms = nearest_rank(sorted, total, 95);
+  slice.latency_p99_ms = nearest_rank(sorted, total, 99);
 }
 
 bool needs_review_before(const ReviewItem& a, const ReviewItem& b) {
@@ -318,9 +318,12 @@ void Aggregator::add_message(const core::Message& message, ConversationOperation
   }
 
   internal::MessageMetadata metadata = internal::read_message_metadata(message.metadata);
-  OperationsSlice* slices[] = {&summary_.operations, &summary_.by_model[metadata.model],
-                               &summary_.by_prompt_version[metadata.prompt_version],
-                               &summary_.by_channel[metadata.channel]};
+  SliceBooks& model = books_of(summary_.by_model, models_, metadata.model);
+  SliceBooks& prompt_version =
+      books_of(summary_.by_prompt_version, prompt_versions_, metadata.prompt_version);
+  SliceBooks& channel = books_of(summary_.by_channel, channels_, metadata.channel);
+  OperationsSlice* slices[] = {&summary_.operations, model.slice, prompt_version.slice,
+                               channel.slice};
   for (OperationsSlice* slice : slices) {
     ++slice->messages;
     if (message.role == core::Role::kAssistant) {
@@ -336,18 +339,35 @@ void Aggregator::add_message(const core::Message& message, ConversationOperation
   if (metadata.latency_ms >= 0) {
     conversation.max_latency_ms = std::max(conversation.max_latency_ms, metadata.latency_ms);
     ++latencies_ms_[metadata.latency_ms];
-    ++latencies_by_model_[metadata.model][metadata.latency_ms];
-    ++latencies_by_prompt_version_[metadata.prompt_version][metadata.latency_ms];
-    ++latencies_by_channel_[metadata.channel][metadata.latency_ms];
+    ++model.latencies_ms[metadata.latency_ms];
+    ++prompt_version.latencies_ms[metadata.latency_ms];
+    ++channel.latencies_ms[metadata.latency_ms];
   }
+}
+
+Aggregator::SliceBooks& Aggregator::books_of(std::map<std::string, OperationsSlice>& slices,
+                                             SliceIndex& index, const std::string& key) {
+  auto it = index.find(key);
+  if (it == index.end()) {
+    it = index.emplace(key, SliceBooks{&slices[key], {}}).first;
+  }
+  return it->second;
 }
 
 AuditSummary Aggregator::finish() {
   AuditSummary summary = summary_;
   fill_latency(summary.operations, latencies_ms_);
-  fill_latencies(summary.by_model, latencies_by_model_);
-  fill_latencies(summary.by_prompt_version, latencies_by_prompt_version_);
-  fill_latencies(summary.by_channel, latencies_by_channel_);
+  const std::pair<const SliceIndex*, std::map<std::string, OperationsSlice>*> dimensions[] = {
+      {&models_, &summary.by_model},
+      {&prompt_versions_, &summary.by_prompt_version},
+      {&channels_, &summary.by_channel}};
+  for (const auto& [index, slices] : dimensions) {
+    for (const auto& [key, books] : *index) {
+      if (!books.latencies_ms.empty()) {
+        fill_latency((*slices)[key], books.latencies_ms);
+      }
+    }
+  }
   uint64_t scored = summary.quality.scored_conversations;
   if (scored > 0) {
     // Half up; the tenths are never negative (scores are clamped to 0..10).

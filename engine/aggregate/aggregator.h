@@ -49,6 +49,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/aggregate/audit_summary.h"
@@ -59,6 +60,11 @@ namespace convaudit::aggregate {
 
 class Aggregator {
  public:
+  Aggregator() = default;
+  // Not copyable: the slice books point into summary_.
+  Aggregator(const Aggregator&) = delete;
+  Aggregator& operator=(const Aggregator&) = delete;
+
   void add(const core::Conversation& conversation, const rulehost::ConversationResult& result);
   // Completes percentiles, means and rankings. rule_errors, rule_costs and data_quality are
   // filled by the caller (they come from the runners and ingest). Does not consume the state:
@@ -82,15 +88,25 @@ class Aggregator {
 
   AuditSummary summary_;
   bool has_timestamps_ = false;
-  using LatencyCounts = std::map<int64_t, uint64_t>;  // latency ms -> messages
+  // Hashed, not ordered, per message: finish() sorts them once.
+  using LatencyCounts = std::unordered_map<int64_t, uint64_t>;  // latency ms -> messages
+  // One model, prompt version or channel: its slice in summary_ and its latencies, found with
+  // one hash lookup per message.
+  struct SliceBooks {
+    OperationsSlice* slice = nullptr;
+    LatencyCounts latencies_ms;
+  };
+  using SliceIndex = std::unordered_map<std::string, SliceBooks>;
+  static SliceBooks& books_of(std::map<std::string, OperationsSlice>& slices, SliceIndex& index,
+                              const std::string& key);
   struct WeekState {
     WeeklyTrend trend;
     int64_t quality_sum_tenths = 0;
   };
   LatencyCounts latencies_ms_;
-  std::map<std::string, LatencyCounts> latencies_by_model_;
-  std::map<std::string, LatencyCounts> latencies_by_prompt_version_;
-  std::map<std::string, LatencyCounts> latencies_by_channel_;
+  SliceIndex models_;
+  SliceIndex prompt_versions_;
+  SliceIndex channels_;
   std::map<int64_t, WeekState> weeks_;  // by week start
   int64_t quality_sum_tenths_ = 0;
 };
