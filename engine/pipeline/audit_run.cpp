@@ -602,8 +602,9 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
     messages->clear();
     messages->shrink_to_fit();
     EvaluatedPartition evaluated;
-    evaluated.duplicates = assembler.duplicate_count();
-    auto slots = evaluator.run(worker, assembler.take_conversations(), redactor, **vault);
+    std::vector<core::Conversation> conversations = assembler.take_conversations();
+    evaluated.duplicates = assembler.duplicate_count();  // counted while taking them
+    auto slots = evaluator.run(worker, std::move(conversations), redactor, **vault);
     if (!slots) {
       return fail(slots.error());
     }
