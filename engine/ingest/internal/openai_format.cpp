@@ -188,15 +188,20 @@ std::vector<Choice> fold_chunks(const json& chunks, json& response_fields) {
   return out;
 }
 
-std::optional<int64_t> time_of(const json& object, std::initializer_list<std::string_view> keys) {
+// The first of `keys` the record has, as nanoseconds; nullopt if it has none. A key that is
+// present but not a timestamp is an error naming it (never skipped for the next key).
+Result<std::optional<int64_t>> time_of(const json& object,
+                                       std::initializer_list<std::string_view> keys) {
   for (std::string_view key : keys) {
-    if (const json* value = member(object, key)) {
-      if (auto ns = parse_timestamp_value(*value)) {
-        return *ns;
+    if (const json* value = member(object, key); value != nullptr && !value->is_null()) {
+      auto ns = parse_timestamp_value(*value);
+      if (!ns) {
+        return fail(ErrorCode::kBadTimestamp, std::string(key) + ": " + ns.error().message);
       }
+      return std::optional<int64_t>(*ns);
     }
   }
-  return std::nullopt;
+  return std::optional<int64_t>();
 }
 
 std::optional<std::string> session_from_metadata(const json* metadata) {
@@ -378,9 +383,17 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
       }
     }
   }
-  std::optional<int64_t> start_ns =
+  auto start_time =
       time_of(record, {"timestamp", "created_at", "request_time", "start_time", "time"});
-  std::optional<int64_t> end_ns = time_of(record, {"end_time", "response_time"});
+  auto end_time = time_of(record, {"end_time", "response_time"});
+  for (const auto* time : {&start_time, &end_time}) {
+    if (!*time) {
+      reject(time->error().code, time->error().message);
+      return;
+    }
+  }
+  std::optional<int64_t> start_ns = *start_time;
+  std::optional<int64_t> end_ns = *end_time;
   if (!start_ns) {
     start_ns = created_ns;
   }

@@ -143,6 +143,25 @@ TEST_CASE("openai: the completion's own created, next to the request, dates the 
   CHECK(out.rejects.rejects()[0].reason.find("created") != std::string::npos);
 }
 
+TEST_CASE("issue 5: openai: a record time that does not parse is a reject, not skipped",
+          "[ingest][openai]") {
+  auto out = read_text(
+      R"({"timestamp": "01/07/2026 09:00", "request": {"metadata": {"session_id": "e9"}, "messages": [{"role": "user", "content": "bad ts"}]}, "response": {"id": "x3", "created": 1782896400, "choices": [{"index": 0, "message": {"role": "assistant", "content": "a"}, "finish_reason": "stop"}]}}
+{"timestamp": "2026-07-01T09:00:00Z", "end_time": "later", "request": {"metadata": {"session_id": "e9"}, "messages": [{"role": "user", "content": "bad end"}]}}
+{"timestamp": "2026-07-01T09:00:00Z", "end_time": null, "request": {"metadata": {"session_id": "e9"}, "messages": [{"role": "user", "content": "no end yet"}]}}
+)",
+      InputFormat::kOpenai);
+  REQUIRE(out.stats);
+  REQUIRE(out.messages.size() == 1);
+  CHECK(out.messages[0].text == "no end yet");
+  const auto& rejects = out.rejects.rejects();
+  REQUIRE(rejects.size() == 2);
+  CHECK(rejects[0].line == 1);
+  CHECK(rejects[0].code == ErrorCode::kBadTimestamp);
+  CHECK(rejects[1].line == 2);
+  CHECK(rejects[1].code == ErrorCode::kBadTimestamp);
+}
+
 TEST_CASE("openai: a Messages API log (top-level request, content blocks) is read whole",
           "[ingest][openai]") {
   // Two calls of one conversation as a gateway in front of the Messages API logs them: the
