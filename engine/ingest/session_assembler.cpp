@@ -5,6 +5,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -43,6 +44,22 @@ CallInfo call_info(const nlohmann::json& metadata) {
   return info;
 }
 
+// A call-log message's identity: its call, position (its time when the position is unknown),
+// role, tool call ids and text.
+std::string call_identity(const CallInfo& info, const core::Message& message) {
+  std::string key = info.call_id;
+  key += '\0';
+  key += info.position >= 0 ? std::to_string(info.position)
+                            : "t" + std::to_string(message.timestamp_ns);
+  key += '\0';
+  key += std::to_string(static_cast<int>(message.role));
+  key += '\0';
+  key += info.tool_key;
+  key += '\0';
+  key += message.text;
+  return key;
+}
+
 }  // namespace
 
 void SessionAssembler::add(core::Message message) {
@@ -74,6 +91,9 @@ std::vector<core::Conversation> SessionAssembler::take_conversations() {
     conversation.messages.reserve(index.size());
     // Views point into conversation.messages, which never reallocates (reserved above).
     std::set<std::pair<core::Role, std::string_view>> seen_at_timestamp;
+    // Every call-log message met so far, kept or dropped, by identity: the same call logged
+    // twice (a retried gateway write, one file given twice) repeats these exactly.
+    std::set<std::string> seen_in_calls;
     // Kept messages that came from call logs (index into conversation.messages) and, per call,
     // how far into that history its repeats have matched.
     std::vector<std::pair<size_t, CallInfo>> call_history;
@@ -89,13 +109,17 @@ std::vector<core::Conversation> SessionAssembler::take_conversations() {
       }
       conversation.messages.push_back(std::move(message));
       const core::Message& kept = conversation.messages.back();
-      if (!seen_at_timestamp.emplace(kept.role, std::string_view(kept.text)).second) {
-        conversation.messages.pop_back();
-        ++duplicates_;
-        continue;
-      }
       CallInfo info = call_info(kept.metadata);
       if (info.call_id.empty()) {
+        if (!seen_at_timestamp.emplace(kept.role, std::string_view(kept.text)).second) {
+          conversation.messages.pop_back();
+          ++duplicates_;
+        }
+        continue;
+      }
+      if (!seen_in_calls.insert(call_identity(info, kept)).second) {
+        conversation.messages.pop_back();
+        ++duplicates_;
         continue;
       }
       size_t& from = cursor.try_emplace(info.call_id, 0).first->second;
@@ -115,7 +139,6 @@ std::vector<core::Conversation> SessionAssembler::take_conversations() {
         }
       }
       if (repeated) {
-        seen_at_timestamp.erase({kept.role, std::string_view(kept.text)});
         conversation.messages.pop_back();
         ++duplicates_;
         continue;

@@ -5,15 +5,19 @@
 // Order guarantee (deterministic for the same input files in the same order): conversations are
 // sorted by session id; messages within one by timestamp, ties by the order they were added.
 // Duplicates are dropped and counted (the first occurrence, in conversation order, wins):
-// - a message whose (role, text, timestamp) repeats an earlier one of the same session exactly;
-// - repeated history: chat APIs resend the whole history with every call, so readers of call
-//   logs (otel, langchain, openai) tag each message with metadata `call_id` and, when known,
-//   `call_position` (its index in the call). A message of call C is the same message as an
-//   earlier kept one of another call with the same role, text and
-//   tool call ids (metadata tool_calls[].id) whose position
-//   is at least C's position (history may be trimmed, never pushed later). Within one call the
-//   matches go forward through the history, so a text the user really says twice stays twice.
-//   A missing position matches any position. Messages without `call_id` only meet the first rule.
+// - a message without `call_id` whose (role, text, timestamp) repeats an earlier one of the
+//   same session exactly;
+// - call logs: readers of call logs (otel, langchain, openai) tag each message with metadata
+//   `call_id` and, when known, `call_position` (its index in the call).
+//   - The same call logged twice (a retried write, one file given twice): a message whose call,
+//     position, role, text and tool call ids (metadata tool_calls[].id) repeat those of any
+//     earlier one. Without a position its timestamp stands in. Within one call, the same text
+//     at two positions ("yes" ... "yes") is two messages.
+//   - Repeated history: chat APIs resend the whole history with every call. A message of call C
+//     is the same message as an earlier kept one of another call with the same role, text and
+//     tool call ids whose position is at least C's position (history may be trimmed, never
+//     pushed later). Within one call the matches go forward through the history, so a text the
+//     user really says twice stays twice. A missing position matches any position.
 
 #include <cstdint>
 #include <map>

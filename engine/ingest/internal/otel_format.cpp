@@ -922,7 +922,12 @@ struct OtelReader::State {
              path + " has no session id (gen_ai.conversation.id, session.id or traceId)", raw);
       return;
     }
+    // Per-message event records of one call share its span (else trace, else session). A record
+    // that holds a whole call is that call: without a span, its time tells calls apart.
     std::string call_id = !span_id.empty() ? span_id : !trace_id.empty() ? trace_id : *session;
+    if (!per_message && span_id.empty()) {
+      call_id += "@" + std::to_string(*time_ns);
+    }
     int64_t first_position = 0;
     if (per_message) {
       first_position = log_positions[call_id]++;

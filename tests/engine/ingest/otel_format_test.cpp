@@ -129,6 +129,24 @@ TEST_CASE("otel: log records, structured messages and per-message events", "[ing
   CHECK(out.rejects.rejects()[0].reason.find("logRecords[1].timeUnixNano") != std::string::npos);
 }
 
+TEST_CASE("issue 5: otel: log records of whole calls without span ids are separate calls",
+          "[ingest][otel]") {
+  // Three inference-details records of one conversation, no traceId or spanId: each resends
+  // history, the third trimmed to the last turn.
+  auto out = read_text(
+      R"({"resourceLogs":[{"resource":{},"scopeLogs":[{"logRecords":[{"timeUnixNano":"1782900800000000000","eventName":"gen_ai.client.inference.operation.details","attributes":[{"key":"gen_ai.conversation.id","value":{"stringValue":"nolink"}},{"key":"gen_ai.input.messages","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"role","value":{"stringValue":"user"}},{"key":"parts","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"type","value":{"stringValue":"text"}},{"key":"content","value":{"stringValue":"Q1"}}]}}]}}}]}}]}}},{"key":"gen_ai.output.messages","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"role","value":{"stringValue":"assistant"}},{"key":"parts","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"type","value":{"stringValue":"text"}},{"key":"content","value":{"stringValue":"A1"}}]}}]}}}]}}]}}}]},{"timeUnixNano":"1782900810000000000","eventName":"gen_ai.client.inference.operation.details","attributes":[{"key":"gen_ai.conversation.id","value":{"stringValue":"nolink"}},{"key":"gen_ai.input.messages","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"role","value":{"stringValue":"user"}},{"key":"parts","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"type","value":{"stringValue":"text"}},{"key":"content","value":{"stringValue":"Q1"}}]}}]}}}]}},{"kvlistValue":{"values":[{"key":"role","value":{"stringValue":"assistant"}},{"key":"parts","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"type","value":{"stringValue":"text"}},{"key":"content","value":{"stringValue":"A1"}}]}}]}}}]}},{"kvlistValue":{"values":[{"key":"role","value":{"stringValue":"user"}},{"key":"parts","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"type","value":{"stringValue":"text"}},{"key":"content","value":{"stringValue":"Q2"}}]}}]}}}]}}]}}},{"key":"gen_ai.output.messages","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"role","value":{"stringValue":"assistant"}},{"key":"parts","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"type","value":{"stringValue":"text"}},{"key":"content","value":{"stringValue":"A2"}}]}}]}}}]}}]}}}]},{"timeUnixNano":"1782900820000000000","eventName":"gen_ai.client.inference.operation.details","attributes":[{"key":"gen_ai.conversation.id","value":{"stringValue":"nolink"}},{"key":"gen_ai.input.messages","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"role","value":{"stringValue":"user"}},{"key":"parts","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"type","value":{"stringValue":"text"}},{"key":"content","value":{"stringValue":"Q2"}}]}}]}}}]}},{"kvlistValue":{"values":[{"key":"role","value":{"stringValue":"assistant"}},{"key":"parts","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"type","value":{"stringValue":"text"}},{"key":"content","value":{"stringValue":"A2"}}]}}]}}}]}},{"kvlistValue":{"values":[{"key":"role","value":{"stringValue":"user"}},{"key":"parts","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"type","value":{"stringValue":"text"}},{"key":"content","value":{"stringValue":"Q3"}}]}}]}}}]}}]}}},{"key":"gen_ai.output.messages","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"role","value":{"stringValue":"assistant"}},{"key":"parts","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"type","value":{"stringValue":"text"}},{"key":"content","value":{"stringValue":"A3"}}]}}]}}}]}}]}}}]}]}]}]}
+)",
+      InputFormat::kOtel);
+  REQUIRE(out.stats);
+  CHECK(out.messages.size() == 10);
+  auto assembled = assemble(out.messages);
+  const core::Conversation* conversation = assembled.find("nolink");
+  REQUIRE(conversation != nullptr);
+  CHECK(transcript(*conversation) ==
+        "user: Q1\nassistant: A1\nuser: Q2\nassistant: A2\nuser: Q3\nassistant: A3\n");
+  CHECK(assembled.duplicates == 4);
+}
+
 TEST_CASE("otel: unparseable message attributes are rejected with their JSON path",
           "[ingest][otel][rejects]") {
   auto out = read_text(

@@ -145,6 +145,35 @@ TEST_CASE("history de-duplication needs a call id and a different call",
   CHECK(assembler.duplicate_count() == 1);
 }
 
+TEST_CASE("issue 5: one call that says the same text twice keeps both",
+          "[ingest][assembler][history]") {
+  using core::Role;
+  SessionAssembler assembler;
+  // One gateway record: every request message shares the record's time.
+  assembler.add(call("yes", Role::kUser, 10, "c1", 0));
+  assembler.add(call("Sure?", Role::kAssistant, 10, "c1", 1));
+  assembler.add(call("yes", Role::kUser, 10, "c1", 2));
+  assembler.add(call("Done.", Role::kAssistant, 11, "c1", 3));
+  CHECK(dump(assembler.take_conversations()) == "s: yes Sure? yes Done.\n");
+  CHECK(assembler.duplicate_count() == 0);
+}
+
+TEST_CASE("issue 5: a call logged twice adds nothing, history and all",
+          "[ingest][assembler][history]") {
+  using core::Role;
+  SessionAssembler assembler;
+  for (int copy = 0; copy < 2; ++copy) {  // the same two calls, e.g. one file given twice
+    assembler.add(call("Hi", Role::kUser, 100, "c1", 0));
+    assembler.add(call("Hello", Role::kAssistant, 101, "c1", 1));
+    assembler.add(call("Hi", Role::kUser, 110, "c2", 0));
+    assembler.add(call("Hello", Role::kAssistant, 110, "c2", 1));
+    assembler.add(call("Bye", Role::kUser, 110, "c2", 2));
+    assembler.add(call("Goodbye", Role::kAssistant, 111, "c2", 3));
+  }
+  CHECK(dump(assembler.take_conversations()) == "s: Hi Hello Bye Goodbye\n");
+  CHECK(assembler.duplicate_count() == 8);
+}
+
 TEST_CASE("tool-call-only assistant messages differ by their tool call ids",
           "[ingest][assembler][history]") {
   using core::Role;
