@@ -112,6 +112,20 @@ const json* chunk_list(const json& response) {
   return nullptr;
 }
 
+// The response of a gateway record: `response` (or its body), or the record itself when the
+// gateway stored the completion's own fields next to `request` ({"request", "id", "created",
+// "choices", "usage"}, or the streamed `chunks`).
+const json* response_of(const json& record) {
+  if (const json* response = payload(record, "response")) {
+    return response;
+  }
+  if (member(record, "request") != nullptr &&
+      (member(record, "choices") != nullptr || chunk_list(record) != nullptr)) {
+    return &record;
+  }
+  return nullptr;
+}
+
 struct Choice {
   int64_t index = 0;
   std::string role = "assistant";
@@ -222,7 +236,7 @@ bool is_openai_record(const json& record) {
       return true;
     }
   }
-  if (const json* response = payload(record, "response")) {
+  if (const json* response = response_of(record)) {
     if (chunk_list(*response) != nullptr || member(*response, "choices") != nullptr ||
         is_message_response(*response)) {
       return true;
@@ -244,9 +258,11 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
   static const json kEmpty = json::object();
   const json* request_ptr = request_of(record);
   const json& request = request_ptr != nullptr && request_ptr->is_object() ? *request_ptr : kEmpty;
-  const json* response_ptr = payload(record, "response");
+  const json* response_ptr = response_of(record);
   const json empty_response = json::object();
   const json& response = response_ptr != nullptr ? *response_ptr : empty_response;
+  // JSON path of the response's fields in reject reasons.
+  const std::string response_path = response_ptr == &record ? "" : "response.";
 
   // Choices, from a whole response or folded chunks.
   json response_fields = json::object();
@@ -289,13 +305,13 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
         response_fields["usage"] = std::move(mapped);
       }
       if (!choice.has_text && choice.tool_calls.empty()) {
-        reject(ErrorCode::kMissingField, "response.content has no text or tool_use block");
+        reject(ErrorCode::kMissingField, response_path + "content has no text or tool_use block");
       } else {
         choices.push_back(std::move(choice));
       }
     } else if (const json* list = member(response, "choices")) {
       if (!list->is_array()) {
-        reject(ErrorCode::kBadField, "response.choices is not an array");
+        reject(ErrorCode::kBadField, response_path + "choices is not an array");
         return;
       }
       for (size_t i = 0; i < list->size(); ++i) {
@@ -303,7 +319,7 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
         const json* message = member(c, "message");
         if (message == nullptr || !message->is_object()) {
           reject(ErrorCode::kMissingField,
-                 "response.choices[" + std::to_string(i) + "] has no message object");
+                 response_path + "choices[" + std::to_string(i) + "] has no message object");
           continue;
         }
         Choice choice;
@@ -326,7 +342,7 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
         }
         if (!choice.has_text && choice.tool_calls.empty()) {
           reject(ErrorCode::kMissingField,
-                 "response.choices[" + std::to_string(i) + "].message has no content");
+                 response_path + "choices[" + std::to_string(i) + "].message has no content");
           continue;
         }
         choices.push_back(std::move(choice));
@@ -368,9 +384,8 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
     if (auto ns = parse_timestamp_value(*created)) {
       created_ns = *ns;
     } else {
-      reject(
-          ErrorCode::kBadTimestamp,
-          std::string(response_created ? "response.created: " : "created: ") + ns.error().message);
+      reject(ErrorCode::kBadTimestamp,
+             (response_created ? response_path : std::string()) + "created: " + ns.error().message);
       return;
     }
   }

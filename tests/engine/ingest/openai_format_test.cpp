@@ -162,6 +162,46 @@ TEST_CASE("issue 5: openai: a record time that does not parse is a reject, not s
   CHECK(rejects[1].code == ErrorCode::kBadTimestamp);
 }
 
+TEST_CASE("issue 5: openai: completion fields next to the request are its answer",
+          "[ingest][openai]") {
+  // The gateway stores the completion's own fields (id, created, choices, usage, or the streamed
+  // chunks) at the top level of the record, beside `request`, instead of under `response`.
+  auto out = read_text(
+      R"({"request":{"model":"gpt-4o","messages":[{"role":"user","content":"flat"}],"metadata":{"session_id":"flat-1"}},"id":"chatcmpl-f","created":1782896400,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"flat answer"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}
+{"request": {"model": "gpt-4o", "stream": true, "metadata": {"session_id": "flat-2"}, "messages": [{"role": "user", "content": "stream"}]}, "chunks": [{"id": "chatcmpl-g", "created": 1782896500, "model": "gpt-4o", "choices": [{"index": 0, "delta": {"role": "assistant", "content": "str"}}]}, {"id": "chatcmpl-g", "choices": [{"index": 0, "delta": {"content": "eamed"}, "finish_reason": "stop"}], "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}}]}
+{"request": {"metadata": {"session_id": "flat-3"}, "messages": [{"role": "user", "content": "x"}]}, "created": 1782896600, "choices": "none"}
+)");
+  REQUIRE(out.stats);
+  CHECK(out.stats->format == InputFormat::kOpenai);
+  REQUIRE(out.messages.size() == 4);
+  const core::Message& flat = out.messages[1];
+  CHECK(flat.session_id == "flat-1");
+  CHECK(flat.role == core::Role::kAssistant);
+  CHECK(flat.text == "flat answer");
+  CHECK(flat.timestamp_ns == int64_t{1782896400} * 1'000'000'000);
+  CHECK(flat.metadata["finish_reason"] == "stop");
+  CHECK(flat.metadata["response_id"] == "chatcmpl-f");
+  CHECK(flat.metadata["call_position"] == 1);
+  CHECK(flat.metadata["usage"]["total_tokens"] == 7);
+  CHECK(flat.metadata["input_tokens"] == 5);
+  CHECK(flat.metadata["output_tokens"] == 2);
+  CHECK(flat.metadata["tokens"] == 7);
+  CHECK(out.messages[0].metadata["call_id"] == "chatcmpl-f");
+
+  const core::Message& streamed = out.messages[3];
+  CHECK(streamed.session_id == "flat-2");
+  CHECK(streamed.text == "streamed");
+  CHECK(streamed.metadata["finish_reason"] == "stop");
+  CHECK(streamed.metadata["tokens"] == 5);
+
+  // A top-level `choices` of the wrong type is a reject naming it, not ignored.
+  const auto& rejects = out.rejects.rejects();
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].line == 3);
+  CHECK(rejects[0].code == ErrorCode::kBadField);
+  CHECK(rejects[0].reason.rfind("choices is not an array", 0) == 0);
+}
+
 TEST_CASE("openai: a Messages API log (top-level request, content blocks) is read whole",
           "[ingest][openai]") {
   // Two calls of one conversation as a gateway in front of the Messages API logs them: the
