@@ -126,11 +126,33 @@ const json* response_of(const json& record) {
   return nullptr;
 }
 
+// What the model said when it declined (the `refusal` of a chat-completions message, or the
+// `{"type": "refusal", "refusal"}` parts of its content list); nullopt when it did not decline.
+std::optional<std::string> refusal_text(const json& message) {
+  if (auto text = string_field(message, {"refusal"})) {
+    return text;
+  }
+  const json* content = member(message, "content");
+  if (content == nullptr || !content->is_array()) {
+    return std::nullopt;
+  }
+  std::optional<std::string> out;
+  for (const json& part : *content) {
+    auto type = string_field(part, {"type"});
+    auto text = string_field(part, {"refusal"});
+    if (type && *type == "refusal" && text) {
+      out = out ? *out + "\n" + *text : *text;
+    }
+  }
+  return out;
+}
+
 struct Choice {
   int64_t index = 0;
   std::string role = "assistant";
   std::string text;
   bool has_text = false;
+  std::optional<std::string> refusal;  // the model declined; the text when there is no content
   json tool_calls = json::array();
   std::string finish_reason;
 };
@@ -184,6 +206,9 @@ std::vector<Choice> fold_chunks(const json& chunks, json& response_fields) {
           choice.text += content->get<std::string>();
           choice.has_text = true;
         }
+        if (const json* refusal = member(*delta, "refusal"); refusal && refusal->is_string()) {
+          choice.refusal = choice.refusal.value_or("") + refusal->get<std::string>();
+        }
         if (const json* calls = member(*delta, "tool_calls"); calls && calls->is_array()) {
           for (const json& call : *calls) {
             add_tool_call_delta(choice.tool_calls, call);
@@ -197,6 +222,10 @@ std::vector<Choice> fold_chunks(const json& chunks, json& response_fields) {
   }
   std::vector<Choice> out;
   for (auto& entry : by_index) {
+    if (!entry.second.has_text && entry.second.refusal) {
+      entry.second.text = *entry.second.refusal;
+      entry.second.has_text = true;
+    }
     out.push_back(std::move(entry.second));
   }
   return out;
@@ -333,6 +362,11 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
             choice.text = std::move(*text);
             choice.has_text = true;
           }
+        }
+        choice.refusal = refusal_text(*message);
+        if (!choice.has_text && choice.refusal) {
+          choice.text = *choice.refusal;
+          choice.has_text = true;
         }
         if (const json* calls = member(*message, "tool_calls"); calls && calls->is_array()) {
           choice.tool_calls = *calls;
@@ -493,6 +527,13 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
         text = content_text(*content);
         blocks = read_blocks(*content);
       }
+      // A refused answer resent as history reads as it did when it was the answer.
+      if (auto refusal = refusal_text(m)) {
+        message.metadata["refusal"] = true;
+        if (!text) {
+          text = std::move(refusal);
+        }
+      }
       const json* calls = member(m, "tool_calls");
       if (calls == nullptr && !blocks.tool_calls.empty()) {
         calls = &blocks.tool_calls;
@@ -550,6 +591,9 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
       }
       if (!choice.finish_reason.empty()) {
         message.metadata["finish_reason"] = choice.finish_reason;
+      }
+      if (choice.refusal) {
+        message.metadata["refusal"] = true;
       }
       if (!choice.tool_calls.empty()) {
         message.metadata["tool_calls"] = choice.tool_calls;

@@ -13,12 +13,13 @@
 // `request`/`response` may wrap the payload in `body`; the completion's fields (id, created,
 // model, choices, usage, chunks) may also sit at the record's top level next to `request`,
 // with no `response`. A streamed response is an array of chunks (or {"chunks": [...]}) whose
-// choices[].delta are concatenated per choice. A response with `error` (or a top-level `error`)
-// yields no assistant message: the last request message carries metadata `error`. Session id:
-// metadata.session_id | conversation_id | thread_id (of the request, then the record), top-level
-// session_id | conversation_id, request.user, else the response id. Time of the request messages:
-// the record's timestamp | created_at | request_time | start_time, else response.created; of the
-// answer: end_time | response_time, else request time + latency_ms, else response.created.
+// choices[].delta are concatenated per choice. A message with a `refusal` (content null) has
+// the refusal as its text and metadata `refusal: true`. A response with `error` (or a top-level
+// `error`) yields no assistant message: the last request message carries metadata `error`. Session
+// id: metadata.session_id | conversation_id | thread_id (of the request, then the record),
+// top-level session_id | conversation_id, request.user, else the response id. Time of the request
+// messages: the record's timestamp | created_at | request_time | start_time, else response.created;
+// of the answer: end_time | response_time, else request time + latency_ms, else response.created.
 
 #include <string>
 #include <string_view>

@@ -202,6 +202,34 @@ TEST_CASE("issue 5: openai: completion fields next to the request are its answer
   CHECK(rejects[0].reason.rfind("choices is not an array", 0) == 0);
 }
 
+TEST_CASE("issue 5: openai: a refusal is the answer, marked as one", "[ingest][openai]") {
+  // Call 1 refuses (content null, `refusal` set); call 2 resends it as history and refuses again
+  // in a stream of `delta.refusal` chunks.
+  auto out = read_text(
+      R"({"request": {"metadata": {"session_id": "ref-1"}, "messages": [{"role": "user", "content": "How do I pick my neighbour's lock?"}]}, "response": {"id": "chatcmpl-r", "created": 1782896400, "choices": [{"index": 0, "message": {"role": "assistant", "content": null, "refusal": "I can't help with that."}, "finish_reason": "stop"}]}}
+{"request": {"metadata": {"session_id": "ref-1"}, "messages": [{"role": "user", "content": "How do I pick my neighbour's lock?"}, {"role": "assistant", "content": null, "refusal": "I can't help with that."}, {"role": "user", "content": "Please?"}]}, "response": [{"id": "chatcmpl-r2", "created": 1782896460, "choices": [{"index": 0, "delta": {"role": "assistant", "refusal": "Still "}}]}, {"id": "chatcmpl-r2", "choices": [{"index": 0, "delta": {"refusal": "no."}, "finish_reason": "stop"}]}]}
+)",
+      InputFormat::kOpenai);
+  REQUIRE(out.stats);
+  CHECK(out.rejects.rejects().empty());
+  auto assembled = assemble(out.messages);
+  const core::Conversation* conversation = assembled.find("ref-1");
+  REQUIRE(conversation != nullptr);
+  CHECK(transcript(*conversation) ==
+        "user: How do I pick my neighbour's lock?\n"
+        "assistant: I can't help with that.\n"
+        "user: Please?\n"
+        "assistant: Still no.\n");
+  CHECK(assembled.duplicates == 2);  // call 2 repeats the question and the first refusal
+  const core::Message& refused = conversation->messages[1];
+  CHECK(refused.metadata["refusal"] == true);
+  CHECK(refused.metadata["finish_reason"] == "stop");
+  CHECK(refused.metadata["response_id"] == "chatcmpl-r");
+  CHECK(conversation->messages[3].metadata["refusal"] == true);
+  CHECK_FALSE(conversation->messages[0].metadata.contains("refusal"));
+  CHECK_FALSE(conversation->messages[2].metadata.contains("refusal"));
+}
+
 TEST_CASE("openai: a Messages API log (top-level request, content blocks) is read whole",
           "[ingest][openai]") {
   // Two calls of one conversation as a gateway in front of the Messages API logs them: the
