@@ -148,6 +148,16 @@ std::optional<std::string> session_in(const json& metadata) {
   return string_field(metadata, {"session_id", "thread_id", "conversation_id"});
 }
 
+// The model and provider LangChain (LangSmith) names in a run's metadata, into `facts`.
+void facts_in(const json& metadata, json& facts) {
+  if (auto model = string_field(metadata, {"ls_model_name"})) {
+    facts["model"] = *model;
+  }
+  if (auto provider = string_field(metadata, {"ls_provider"})) {
+    facts["provider"] = *provider;
+  }
+}
+
 // Token usage and model of an LLM result / AIMessage into `out`.
 void usage_of(const json& source, json& out) {
   const json* usage = nullptr;
@@ -207,7 +217,7 @@ struct LangchainReader::State {
     std::optional<int64_t> start_ns;
     int64_t inputs = 0;
     json tool_input;
-    json facts = json::object();  // model / provider named by the start event
+    json facts = json::object();  // model / provider named by its metadata (ls_model_name ...)
   };
   std::map<std::string, Run> runs;
   std::optional<int64_t> last_time;
@@ -462,12 +472,7 @@ struct LangchainReader::State {
       shared["run_name"] = run.name;
     }
     if (const json* metadata = member(record, "metadata")) {
-      if (auto model = string_field(*metadata, {"ls_model_name"})) {
-        run.facts["model"] = *model;
-      }
-      if (auto provider = string_field(*metadata, {"ls_provider"})) {
-        run.facts["provider"] = *provider;
-      }
+      facts_in(*metadata, run.facts);
     }
     merge_missing(shared, run.facts);
     if (name == "tool_start") {
@@ -552,6 +557,7 @@ struct LangchainReader::State {
         if (auto session = session_in(*metadata)) {
           run.session = *session;
         }
+        facts_in(*metadata, run.facts);
       }
     }
     run.name = run_json.value("name", json("")).is_string() ? run_json.value("name", "") : "";
@@ -587,6 +593,8 @@ struct LangchainReader::State {
     if (!run.name.empty() && run_type != "tool") {
       shared["run_name"] = run.name;
     }
+    // As for callback events: the answer's own model (response metadata) wins over these.
+    merge_missing(shared, run.facts);
     const json* inputs = member(run_json, "inputs");
     const json* outputs = member(run_json, "outputs");
     const std::string run_id = *id;

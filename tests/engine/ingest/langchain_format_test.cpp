@@ -95,6 +95,27 @@ TEST_CASE("langchain: run trees with child runs, epoch ms and ISO times", "[inge
   CHECK(out.rejects.rejects()[0].code == ErrorCode::kMissingField);
 }
 
+TEST_CASE("issue 5: langchain: run trees take model and provider from ls_* metadata",
+          "[ingest][langchain]") {
+  // LangSmith keeps ls_provider / ls_model_name in the llm run's extra.metadata (or metadata).
+  auto out = read_text(
+      R"({"id": "p1", "run_type": "chain", "start_time": 1782990000000, "extra": {"metadata": {"session_id": "ls-s"}}, "child_runs": [{"id": "p2", "run_type": "llm", "start_time": 1782990000100, "end_time": 1782990000900, "extra": {"metadata": {"ls_provider": "openai", "ls_model_name": "gpt-4o"}}, "inputs": {"messages": [[{"type": "human", "content": "Which model?"}]]}, "outputs": {"generations": [[{"text": "This one.", "message": {"type": "ai", "content": "This one.", "response_metadata": {"model_name": "gpt-4o-2024-08-06"}}}]]}}]}
+{"id": "p3", "run_type": "llm", "start_time": 1782990001000, "end_time": 1782990001500, "metadata": {"session_id": "ls-s", "ls_provider": "anthropic", "ls_model_name": "claude-3-5-sonnet"}, "inputs": {"prompts": ["And now?"]}, "outputs": {"generations": [[{"text": "Another."}]]}}
+)");
+  REQUIRE(out.stats);
+  CHECK(out.stats->format == InputFormat::kLangchain);
+  CHECK(out.rejects.rejects().empty());
+  REQUIRE(out.messages.size() == 4);
+  // The input takes ls_model_name; the answer keeps the model its response names.
+  CHECK(out.messages[0].metadata["model"] == "gpt-4o");
+  CHECK(out.messages[0].metadata["provider"] == "openai");
+  CHECK(out.messages[1].metadata["model"] == "gpt-4o-2024-08-06");
+  CHECK(out.messages[1].metadata["provider"] == "openai");
+  CHECK(out.messages[2].metadata["model"] == "claude-3-5-sonnet");
+  CHECK(out.messages[3].metadata["model"] == "claude-3-5-sonnet");
+  CHECK(out.messages[3].metadata["provider"] == "anthropic");
+}
+
 TEST_CASE("langchain: message classes in every serialized form map to roles",
           "[ingest][langchain]") {
   auto out = read_text(
