@@ -244,8 +244,13 @@ struct LangchainReader::State {
     return current;
   }
 
-  void emit(std::vector<Parsed>& parsed, const std::string& session, const std::string& call_id,
-            std::optional<int64_t> first_position, int64_t time_ns, const json& shared) {
+  // The messages of one call: `shared` metadata, then each message's own, then the call's id
+  // and (with `first_position`) each message's position in the call.
+  std::vector<core::Message> build(std::vector<Parsed>& parsed, const std::string& session,
+                                   const std::string& call_id,
+                                   std::optional<int64_t> first_position, int64_t time_ns,
+                                   const json& shared) const {
+    std::vector<core::Message> out;
     for (Parsed& p : parsed) {
       core::Message message;
       message.session_id = session;
@@ -261,13 +266,30 @@ struct LangchainReader::State {
         message.metadata[std::string(kCallPositionKey)] = (*first_position)++;
       }
       message.source = SourceLocation{file, line};
-      sinks.on_message(std::move(message));
+      out.push_back(std::move(message));
     }
+    return out;
   }
 
-  // Input messages of a chat model / llm call: messages (list of lists) or prompts.
-  int64_t read_inputs(const json* messages, const json* prompts, const std::string& run_id,
-                      const std::string& path, int64_t time_ns, const json& shared) {
+  void send(std::vector<core::Message>& messages) {
+    for (core::Message& message : messages) {
+      sinks.on_message(std::move(message));
+    }
+    messages.clear();
+  }
+
+  void emit(std::vector<Parsed>& parsed, const std::string& session, const std::string& call_id,
+            std::optional<int64_t> first_position, int64_t time_ns, const json& shared) {
+    std::vector<core::Message> messages =
+        build(parsed, session, call_id, first_position, time_ns, shared);
+    send(messages);
+  }
+
+  // Input messages of a chat model / llm call: messages (list of lists) or prompts. Returned,
+  // not emitted: the caller may still have to attach the call's error to the last one.
+  std::vector<core::Message> read_inputs(const json* messages, const json* prompts,
+                                         const std::string& run_id, const std::string& path,
+                                         int64_t time_ns, const json& shared) {
     std::vector<Parsed> parsed;
     if (messages != nullptr && messages->is_array()) {
       const json* list = messages;
@@ -293,11 +315,9 @@ struct LangchainReader::State {
       }
     } else {
       reject(ErrorCode::kMissingField, path + " has no messages or prompts");
-      return 0;
+      return {};
     }
-    const int64_t count = static_cast<int64_t>(parsed.size());
-    emit(parsed, session_of(run_id), run_id, int64_t{0}, time_ns, shared);
-    return count;
+    return build(parsed, session_of(run_id), run_id, int64_t{0}, time_ns, shared);
   }
 
   // Outputs of an llm / chat model run: LLMResult generations, or one message.
@@ -496,7 +516,10 @@ struct LangchainReader::State {
         messages = member(source, "messages");
         prompts = member(source, "prompts");
       }
-      run.inputs = read_inputs(messages, prompts, *run_id, "event", *time_ns, shared);
+      std::vector<core::Message> messages_in =
+          read_inputs(messages, prompts, *run_id, "event", *time_ns, shared);
+      run.inputs = static_cast<int64_t>(messages_in.size());
+      send(messages_in);
       return;
     }
     if (is_llm_end) {
@@ -599,18 +622,29 @@ struct LangchainReader::State {
     const json* outputs = member(run_json, "outputs");
     const std::string run_id = *id;
     if (run_type == "llm" || run_type == "chat_model") {
+      std::vector<core::Message> messages_in;
       if (inputs != nullptr) {
-        runs[run_id].inputs = read_inputs(member(*inputs, "messages"), member(*inputs, "prompts"),
-                                          run_id, path + ".inputs", *start, shared);
+        messages_in = read_inputs(member(*inputs, "messages"), member(*inputs, "prompts"), run_id,
+                                  path + ".inputs", *start, shared);
+        runs[run_id].inputs = static_cast<int64_t>(messages_in.size());
       }
+      const json* error = member(run_json, "error");
+      if (outputs == nullptr && error != nullptr) {
+        // A failed call has no answer: the last message of the call carries the error.
+        if (messages_in.empty()) {
+          reject(ErrorCode::kMissingField,
+                 path + ": failed llm run has no input message to attach its error to: " +
+                     error->dump().substr(0, 120));
+        } else {
+          messages_in.back().metadata["error"] = *error;
+        }
+      }
+      send(messages_in);
       if (outputs != nullptr) {
-        if (const json* error = member(run_json, "error")) {
+        if (error != nullptr) {
           shared["error"] = *error;
         }
         read_outputs(*outputs, run_id, path + ".outputs", end.value_or(*start), shared);
-      } else if (const json* error = member(run_json, "error")) {
-        reject(ErrorCode::kMissingField,
-               path + ": llm run failed without outputs: " + error->dump().substr(0, 120));
       }
     } else if (run_type == "tool") {
       if (inputs != nullptr) {

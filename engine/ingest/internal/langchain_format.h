@@ -17,6 +17,7 @@
 //   {"id": "r1", "run_type": "chain", "start_time": 1782900000000, "extra": {"metadata": {...}},
 //    "child_runs": [{"id": "r2", "run_type": "llm", "inputs": {"messages": [[...]]},
 //                    "outputs": {"generations": [[...]]}, "start_time": ..., "end_time": ...}]}
+// A failed llm run ("error", no "outputs") puts metadata `error` on its last input message.
 //
 // Messages: HumanMessage / AIMessage / SystemMessage / ToolMessage in any serialized form
 // ({"type": "human"|"ai"|"system"|"tool", "content"}, {"lc": 1, "type": "constructor", "id":

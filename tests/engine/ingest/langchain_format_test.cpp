@@ -116,6 +116,29 @@ TEST_CASE("issue 5: langchain: run trees take model and provider from ls_* metad
   CHECK(out.messages[3].metadata["provider"] == "anthropic");
 }
 
+TEST_CASE("issue 5: langchain: a failed llm run puts its error on the last message",
+          "[ingest][langchain]") {
+  auto out = read_text(
+      R"json({"id":"r1","run_type":"chain","start_time":1782990000000,"extra":{"metadata":{"session_id":"fail-s"}},"child_runs":[{"id":"r2","run_type":"llm","start_time":1782990000100,"end_time":1782990000900,"inputs":{"messages":[[{"type":"human","content":"Will this fail?"}]]},"outputs":null,"error":"RateLimitError('429')"}]}
+{"id": "r3", "run_type": "llm", "start_time": 1782990001000, "metadata": {"session_id": "fail-s"}, "inputs": {"messages": [[{"type": "system", "content": "Be brief."}, {"type": "human", "content": "And this?"}]]}, "error": "APITimeoutError()"}
+{"id": "r4", "run_type": "llm", "start_time": 1782990002000, "metadata": {"session_id": "fail-s"}, "outputs": null, "error": "nothing to attach to"}
+)json");
+  REQUIRE(out.stats);
+  CHECK(out.stats->format == InputFormat::kLangchain);
+  REQUIRE(out.messages.size() == 3);
+  CHECK(out.messages[0].text == "Will this fail?");
+  CHECK(out.messages[0].session_id == "fail-s");
+  CHECK(out.messages[0].metadata["error"] == "RateLimitError('429')");
+  CHECK_FALSE(out.messages[1].metadata.contains("error"));
+  CHECK(out.messages[2].text == "And this?");
+  CHECK(out.messages[2].metadata["error"] == "APITimeoutError()");
+  // A failed run without any input message is the only reject.
+  const auto& rejects = out.rejects.rejects();
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].line == 3);
+  CHECK(rejects[0].code == ErrorCode::kMissingField);
+}
+
 TEST_CASE("langchain: message classes in every serialized form map to roles",
           "[ingest][langchain]") {
   auto out = read_text(
