@@ -153,6 +153,9 @@ class FileReader {
     if (otel_) {
       otel_->finish();
     }
+    if (langchain_) {
+      langchain_->finish();
+    }
     if (const auto& problem = (*source)->structure_problem()) {
       reject(problem->code, problem->reason, problem->line, {});
     }

@@ -29,7 +29,8 @@ constexpr std::string_view kKnownEvents[] = {
     "tool_error",        "retriever_start",  "retriever_end",
     "agent_action",      "agent_finish",     "text",
     "custom_event",      "prompt_start",     "prompt_end",
-    "parser_start",      "parser_end",       "retriever_error"};
+    "parser_start",      "parser_end",       "retriever_error",
+    "chat_model_error"};
 
 std::string event_name(const json& record) {
   std::string name;
@@ -218,8 +219,12 @@ struct LangchainReader::State {
     int64_t inputs = 0;
     json tool_input;
     json facts = json::object();  // model / provider named by its metadata (ls_model_name ...)
+    // Inputs of a callback-event call, held until its end or error event (or finish()): a
+    // failed call puts its error on the last of them.
+    std::vector<core::Message> pending;
   };
   std::map<std::string, Run> runs;
+  std::vector<std::string> pending_runs;  // runs with held inputs, in the order they started
   std::optional<int64_t> last_time;
 
   void reject(ErrorCode code, std::string reason) {
@@ -474,6 +479,24 @@ struct LangchainReader::State {
     const bool is_llm_start = name == "llm_start" || name == "chat_model_start";
     const bool is_llm_end = name == "llm_end" || name == "chat_model_end";
     const bool is_tool_end = name == "tool_end";
+    if (is_llm_end) {
+      send(run.pending);  // the call's inputs go out before its answers, even if the end is bad
+    }
+    if (name == "llm_error" || name == "chat_model_error") {
+      // A failed call has no answer: the last message of the call carries the error.
+      const json* error = member(record, "error");
+      if (error == nullptr) {
+        error = member(envelope, "error");
+      }
+      if (run.pending.empty()) {
+        reject(ErrorCode::kMissingField,
+               "event " + name + ": failed call has no input message to attach its error to");
+        return;
+      }
+      run.pending.back().metadata["error"] = error != nullptr ? *error : json(name);
+      send(run.pending);
+      return;
+    }
     if (!is_start && !is_llm_end && !is_tool_end) {
       return;  // chain ends, errors, streaming tokens: run-tree context only
     }
@@ -519,7 +542,12 @@ struct LangchainReader::State {
       std::vector<core::Message> messages_in =
           read_inputs(messages, prompts, *run_id, "event", *time_ns, shared);
       run.inputs = static_cast<int64_t>(messages_in.size());
-      send(messages_in);
+      if (run.pending.empty() && !messages_in.empty()) {
+        pending_runs.push_back(*run_id);
+      }
+      for (core::Message& message : messages_in) {
+        run.pending.push_back(std::move(message));
+      }
       return;
     }
     if (is_llm_end) {
@@ -673,6 +701,13 @@ LangchainReader::LangchainReader(std::string file, SessionSinks sinks)
 }
 
 LangchainReader::~LangchainReader() = default;
+
+void LangchainReader::finish() {
+  for (const std::string& run_id : state_->pending_runs) {
+    state_->send(state_->runs[run_id].pending);
+  }
+  state_->pending_runs.clear();
+}
 
 void LangchainReader::read(const json& record, std::string_view raw_text, int64_t line) {
   state_->line = line;

@@ -10,8 +10,9 @@
 //    "response": {"generations": [[{"text": "hello", "message": {...}}]],
 //                 "llm_output": {"token_usage": {...}, "model_name": "gpt-4o"}}}
 // chat_model_start (messages), llm_start (prompts) and llm_end / chat_model_end (generations or
-// a message) give the LLM calls; tool_end gives a tool message; chain and tool_start events
-// only give the run tree (parents, names, session metadata).
+// a message) give the LLM calls; llm_error / chat_model_error puts metadata `error` on the last
+// input message of the call; tool_end gives a tool message; chain and tool_start events only
+// give the run tree (parents, names, session metadata).
 //
 // Run trees (RunCollectorCallbackHandler / LangSmith runs), one root run per record:
 //   {"id": "r1", "run_type": "chain", "start_time": 1782900000000, "extra": {"metadata": {...}},
@@ -41,6 +42,8 @@ namespace convaudit::ingest::internal {
 bool is_langchain_record(const nlohmann::json& record);
 
 // One reader per file: it remembers runs (parents, names, session metadata, input counts).
+// The input messages of a callback-event call are held until its end or error event, so that a
+// failed call can put its error on the last of them; finish() emits those still held.
 class LangchainReader {
  public:
   LangchainReader(std::string file, SessionSinks sinks);
@@ -49,6 +52,9 @@ class LangchainReader {
   LangchainReader& operator=(const LangchainReader&) = delete;
 
   void read(const nlohmann::json& record, std::string_view raw_text, int64_t line);
+
+  // After the file's last record: emits the inputs of calls whose end or error never came.
+  void finish();
 
  private:
   struct State;

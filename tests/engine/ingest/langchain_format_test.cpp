@@ -139,6 +139,42 @@ TEST_CASE("issue 5: langchain: a failed llm run puts its error on the last messa
   CHECK(rejects[0].code == ErrorCode::kMissingField);
 }
 
+TEST_CASE("issue 5: langchain: an llm_error event puts its error on the call's last message",
+          "[ingest][langchain]") {
+  auto out = read_text(
+      R"({"event": "on_chat_model_start", "run_id": "m1", "timestamp": 1782990000000, "metadata": {"session_id": "ev-fail"}, "messages": [[{"type": "system", "content": "Be brief."}, {"type": "human", "content": "Will this fail?"}]]}
+{"event": "on_llm_error", "run_id": "m1", "timestamp": 1782990000500, "error": "RateLimitError"}
+{"event": "llm_start", "run_id": "m2", "timestamp": 1782990001000, "metadata": {"session_id": "ev-fail"}, "prompts": ["And this?"]}
+{"event": "chat_model_error", "run_id": "m2", "timestamp": 1782990001500, "data": {"error": "APIConnectionError"}}
+{"event": "on_llm_error", "run_id": "m3", "timestamp": 1782990002000, "error": "no start"}
+{"event": "on_chat_model_start", "run_id": "m4", "timestamp": 1782990003000, "metadata": {"session_id": "ev-fail"}, "messages": [[{"type": "human", "content": "Still waiting"}]]}
+)");
+  REQUIRE(out.stats);
+  CHECK(out.stats->format == InputFormat::kLangchain);
+  auto by_text = [&](const std::string& text) -> const core::Message& {
+    for (const core::Message& message : out.messages) {
+      if (message.text == text) {
+        return message;
+      }
+    }
+    FAIL("no message '" << text << "'");
+    return out.messages.front();
+  };
+  REQUIRE(out.messages.size() == 4);
+  CHECK_FALSE(by_text("Be brief.").metadata.contains("error"));
+  CHECK(by_text("Will this fail?").metadata.value("error", json()) == "RateLimitError");
+  CHECK(by_text("Will this fail?").metadata.value("call_position", json()) == 1);
+  CHECK(by_text("And this?").metadata.value("error", json()) == "APIConnectionError");
+  // A call whose end never came is still read, without an error.
+  CHECK(by_text("Still waiting").session_id == "ev-fail");
+  CHECK_FALSE(by_text("Still waiting").metadata.contains("error"));
+  // An error for a call with no input message is the only reject.
+  const auto& rejects = out.rejects.rejects();
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].line == 5);
+  CHECK(rejects[0].code == ErrorCode::kMissingField);
+}
+
 TEST_CASE("langchain: message classes in every serialized form map to roles",
           "[ingest][langchain]") {
   auto out = read_text(
