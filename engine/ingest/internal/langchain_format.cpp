@@ -478,7 +478,9 @@ struct LangchainReader::State {
     const bool is_start = name.size() > 6 && name.compare(name.size() - 6, 6, "_start") == 0;
     const bool is_llm_start = name == "llm_start" || name == "chat_model_start";
     const bool is_llm_end = name == "llm_end" || name == "chat_model_end";
-    const bool is_tool_end = name == "tool_end";
+    // A failed tool call is its result: a tool message with the error as text and as `error`.
+    const bool is_tool_error = name == "tool_error";
+    const bool is_tool_end = name == "tool_end" || is_tool_error;
     if (is_llm_end) {
       send(run.pending);  // the call's inputs go out before its answers, even if the end is bad
     }
@@ -565,16 +567,20 @@ struct LangchainReader::State {
       read_outputs(*result, *run_id, "event.response", *time_ns, shared);
       return;
     }
-    const json* output = member(record, "output");
+    const char* result_key = is_tool_error ? "error" : "output";
+    const json* output = member(record, result_key);
     if (output == nullptr) {
-      output = member(envelope, "output");
+      output = member(envelope, result_key);
     }
-    if (output == nullptr) {
+    if (output == nullptr && !is_tool_error) {
       output = member(record, "outputs");
     }
     if (output == nullptr) {
-      reject(ErrorCode::kMissingField, "tool_end event has no output");
+      reject(ErrorCode::kMissingField, "event " + name + " has no " + result_key);
       return;
+    }
+    if (is_tool_error) {
+      shared["error"] = *output;
     }
     read_tool_output(*output, *run_id, *time_ns, shared);
   }
@@ -683,6 +689,9 @@ struct LangchainReader::State {
         const json* output = member(*outputs, "output");
         read_tool_output(output != nullptr ? *output : *outputs, run_id, end.value_or(*start),
                          shared);
+      } else if (const json* error = member(run_json, "error")) {
+        shared["error"] = *error;  // a failed tool call: its error is its result
+        read_tool_output(*error, run_id, end.value_or(*start), shared);
       }
     }
     if (const json* children = member(run_json, "child_runs"); children && children->is_array()) {

@@ -175,6 +175,35 @@ TEST_CASE("issue 5: langchain: an llm_error event puts its error on the call's l
   CHECK(rejects[0].code == ErrorCode::kMissingField);
 }
 
+TEST_CASE("issue 5: langchain: a failed tool call is a tool message carrying its error",
+          "[ingest][langchain]") {
+  auto out = read_text(
+      R"json({"event": "on_tool_start", "run_id": "t1", "name": "lookup_order", "timestamp": 1782990000000, "metadata": {"session_id": "tool-fail"}, "input_str": "order 5521"}
+{"event": "on_tool_error", "run_id": "t1", "timestamp": 1782990000400, "error": "TimeoutError('orders API')"}
+{"event": "on_tool_error", "run_id": "t2", "timestamp": 1782990000500, "metadata": {"session_id": "tool-fail"}}
+{"id": "r1", "run_type": "chain", "start_time": 1782990001000, "extra": {"metadata": {"session_id": "tree-fail"}}, "child_runs": [{"id": "r2", "run_type": "tool", "name": "refund", "start_time": 1782990001100, "end_time": 1782990001900, "inputs": {"input": "order 7731"}, "outputs": null, "error": "PermissionError('refunds disabled')"}]}
+)json");
+  REQUIRE(out.stats);
+  REQUIRE(out.messages.size() == 2);
+  const core::Message& event = out.messages[0];
+  CHECK(event.session_id == "tool-fail");
+  CHECK(event.role == core::Role::kTool);
+  CHECK(event.text == "TimeoutError('orders API')");
+  CHECK(event.metadata.value("error", json()) == "TimeoutError('orders API')");
+  CHECK(event.metadata.value("tool_name", json()) == "lookup_order");
+  const core::Message& tree = out.messages[1];
+  CHECK(tree.session_id == "tree-fail");
+  CHECK(tree.role == core::Role::kTool);
+  CHECK(tree.text == "PermissionError('refunds disabled')");
+  CHECK(tree.metadata.value("error", json()) == "PermissionError('refunds disabled')");
+  CHECK(tree.metadata.value("tool_input", json()) == "order 7731");
+  // A tool error event without its error is a reject, not a silent skip.
+  const auto& rejects = out.rejects.rejects();
+  REQUIRE(rejects.size() == 1);
+  CHECK(rejects[0].line == 3);
+  CHECK(rejects[0].code == ErrorCode::kMissingField);
+}
+
 TEST_CASE("langchain: message classes in every serialized form map to roles",
           "[ingest][langchain]") {
   auto out = read_text(
