@@ -254,14 +254,24 @@ constexpr WordIndex<N> index_words(const std::string_view (&list)[N]) {
   return index;
 }
 
+bool is_word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80;
+}
+
 // Whether any word occurs in the window (what haystack.find(word) != npos for each word says).
+// Words shorter than `word_start_below` bytes count only at the start of a word: "tel" is not in
+// "Bestellung", nor "call" in "recall".
 template <size_t N>
-bool contains_any(const LowerWindow& window, const WordIndex<N>& index) {
+bool contains_any(const LowerWindow& window, const WordIndex<N>& index,
+                  size_t word_start_below = 0) {
   const std::string_view haystack = window.view();
   for (size_t i = 0; i < haystack.size(); ++i) {
     const auto c = static_cast<unsigned char>(haystack[i]);
     for (size_t k = index.begin[c]; k < index.begin[c + 1u]; ++k) {
       const std::string_view w = index.words[k];
+      if (w.size() < word_start_below && i > 0 && is_word_byte(haystack[i - 1])) {
+        continue;
+      }
       if (w.size() <= haystack.size() - i &&
           std::equal(w.begin() + 1, w.end(),
                      haystack.begin() + static_cast<std::ptrdiff_t>(i + 1))) {
@@ -333,21 +343,91 @@ struct DigitGroup {
 
 constexpr std::string_view kVersionWords[] = {"version", " ver ", " ver.", "release", " v."};
 constexpr auto kVersionIndex = index_words(kVersionWords);
+// Words that say "telephone". Those under 5 bytes must start a word (see contains_any).
 constexpr std::string_view kPhoneWords[] = {
-    "phone",     "tel",       "mobile",    "cell",     "call",      "fax",        "whatsapp",
-    "sms",       "text me",   "ring",      "reach me", "contact",   "handy",      "telefon",
-    "portable",  "numéro",    "number is", "móvil",    "movil",     "teléfono",   "telefono",
-    "cellulare", "telefoon",  "mobiel",    "nummer",   "llámame",   "llamame",    "chiamami",
-    "bel me",    "appelle",   "appeler",   "rufen",    "anrufen",   "erreichbar", "número",
-    "numero",    "cellphone", "landline",  "hotline",  "whats app", "signal",     "mob"};
+    "phone",     "tel",     "mobile",  "cell",       "call",      "fax",       "whatsapp",
+    "sms",       "text me", "ring",    "reach me",   "contact",   "handy",     "telefon",
+    "portable",  "móvil",   "movil",   "teléfono",   "telefono",  "celular",   "cellulare",
+    "telefoon",  "mobiel",  "llámame", "llamame",    "chiamami",  "bel me",    "appelle",
+    "appeler",   "rufen",   "anrufen", "erreichbar", "cellphone", "landline",  "hotline",
+    "whats app", "whats",   "signal",  "mob",        "telemóvel", "telemovel", "ligue",
+    "liga para"};
 constexpr auto kPhoneIndex = index_words(kPhoneWords);
+constexpr size_t kPhoneWordStartBelow = 5;
+// Words that only say "number": a phone next to nothing else, an id after a reference word
+// ("numéro de commande 0612345678", "pedido número 912345678").
+constexpr std::string_view kNumberWords[] = {"numéro", "number is", "nummer", "número", "numero"};
+constexpr auto kNumberIndex = index_words(kNumberWords);
+// Reference words: the number they label is an id (order, account, customer, ticket ...).
 constexpr std::string_view kNotPhoneWords[] = {
-    "order",     "invoice",  "tracking",     "ticket",  "ref",     "account",
-    "id",        "#",        "case",         "serial",  "sku",     "transaction",
-    "pedido",    "bestell",  "confirmation", "booking", "version", "build",
-    "timestamp", "commande", "isbn",         "fedex",   "ups",     "usps",
-    "parcel",    "shipment", "po ",          "policy"};
+    "order",        "invoice",    "tracking",     "ticket",       "ref",          "account",
+    "id",           "#",          "case",         "serial",       "sku",          "transaction",
+    "pedido",       "bestel",     "confirmation", "booking",      "version",      "build",
+    "timestamp",    "commande",   "isbn",         "fedex",        "ups",          "usps",
+    "parcel",       "shipment",   "po ",          "policy",       "kundennummer", "kundennr",
+    "kunden-nr",    "customer n", "customer id",  "customer #",   "client n",     "client id",
+    "klantnummer",  "klantnr",    "auftrag",      "vorgang",      "rechnung",     "riferimento",
+    "ordine",       "encomenda",  "factura",      "facture",      "fattura",      "factuur",
+    "contract",     "vertrag",    "contrat",      "member",       "mitglied",     "dossier",
+    "aktenzeichen", "konto",      "compte",       "cuenta",       "rekening",     "part n",
+    "part #",       "reserv",     "abonnement",   "subscription", "lieferschein", "sendung",
+    "colis"};
 constexpr auto kNotPhoneIndex = index_words(kNotPhoneWords);
+// What a label word starts with when it names an id ("customer number is", "Kundennummer",
+// "numéro de client"), read only where the label is known to be a number's name.
+constexpr std::string_view kReferenceStems[] = {
+    "customer", "client",   "kunde",   "klant",    "member",    "mitglied", "socio",    "abonn",
+    "account",  "order",    "ticket",  "ref",      "invoice",   "pedido",   "commande", "bestel",
+    "auftrag",  "rechnung", "vorgang", "contract", "contrat",   "contrato", "vertrag",  "booking",
+    "reserv",   "case",     "policy",  "ordine",   "encomenda", "factura",  "facture",  "fattura",
+    "factuur",  "dossier",  "konto",   "compte",   "cuenta",    "rekening", "part",     "transac",
+    "tracking", "confirm",  "subscri", "serial",   "kassenbon", "beleg",    "quittung", "receipt"};
+constexpr std::string_view kNumberSuffixes[] = {"nummer", "number", "nr", "no", "id", "num"};
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Whether the word that names the number at `pos` names an id. The label is found by going back
+// over separators and number words ("order number is 0612...", "pedido número 9123...",
+// "Kundennummer: 0151..."); it counts when a number word says it names a number (skipped, in
+// the label itself, or `number_word` before it) and it starts like a reference word.
+bool label_is_reference(std::string_view text, size_t pos, bool number_word) {
+  constexpr std::string_view kSkip[] = {
+      "number", "no",  "nr", "num", "nummer", "numéro", "número", "numero", "n°", "nº", "is",
+      "was",    "est", "es", "ist", "è",      "é",      "de",     "da",     "do", "du", "d"};
+  const size_t floor = pos > 48 ? pos - 48 : 0;
+  for (int words = 0; words < 5; ++words) {
+    while (pos > floor &&
+           std::string_view(" \t:#=.-\"'(").find(text[pos - 1]) != std::string_view::npos) {
+      --pos;
+    }
+    size_t start = pos;
+    while (start > floor && is_word_byte(text[start - 1])) {
+      --start;
+    }
+    if (start == pos) {
+      return false;
+    }
+    const std::string word = lower(text.substr(start, pos - start));
+    if (std::find(std::begin(kSkip), std::end(kSkip), word) != std::end(kSkip)) {
+      number_word = number_word || (word != "is" && word != "was" && word != "est" &&
+                                    word != "es" && word != "ist" && word.size() > 2);
+      pos = start;
+      continue;
+    }
+    number_word =
+        number_word || std::any_of(std::begin(kNumberSuffixes), std::end(kNumberSuffixes),
+                                   [&](std::string_view s) { return ends_with(word, s); });
+    return number_word &&
+           std::any_of(std::begin(kReferenceStems), std::end(kReferenceStems),
+                       [&](std::string_view stem) { return starts_with(word, stem); });
+  }
+  return false;
+}
 
 // Total digits (country code included) of numbers under the calling codes we know; others get
 // the E.164 bounds 8..15.
@@ -379,14 +459,21 @@ bool lengths_are(const GroupLengths& lengths, std::initializer_list<size_t> want
   return std::equal(lengths.begin(), lengths.end(), want.begin(), want.end());
 }
 
-// Whether phone words (28 bytes before) or not-phone words (16 bytes before) precede a position;
-// find_phones scores many windows starting at the same group, so the last answer is kept.
+// Whether phone or number words (28 bytes before) or reference words (16 bytes before the
+// position or before the number's label) precede a position; find_phones scores many windows
+// starting at the same group, so the last answer is kept.
 class PhoneContext {
  public:
   explicit PhoneContext(std::string_view text) : text_(text) {}
+  // A phone word, or a number word ("numéro", "number is").
   bool positive(size_t pos) {
     load(pos);
-    return positive_;
+    return phone_word_ || number_word_;
+  }
+  // A phone word: it outweighs a reference word ("account phone number is ...").
+  bool phone_word(size_t pos) {
+    load(pos);
+    return phone_word_;
   }
   bool negative(size_t pos) {
     load(pos);
@@ -399,12 +486,16 @@ class PhoneContext {
       return;
     }
     pos_ = pos;
-    positive_ = contains_any(window_before(text_, pos, 28), kPhoneIndex);
-    negative_ = contains_any(window_before(text_, pos, 16), kNotPhoneIndex);
+    const LowerWindow before = window_before(text_, pos, 28);
+    phone_word_ = contains_any(before, kPhoneIndex, kPhoneWordStartBelow);
+    number_word_ = contains_any(before, kNumberIndex);
+    negative_ = contains_any(window_before(text_, pos, 16), kNotPhoneIndex) ||
+                label_is_reference(text_, pos, number_word_);
   }
   std::string_view text_;
   size_t pos_ = std::string_view::npos;
-  bool positive_ = false;
+  bool phone_word_ = false;
+  bool number_word_ = false;
   bool negative_ = false;
 };
 
@@ -436,7 +527,7 @@ int phone_score(std::string_view text, const std::vector<DigitGroup>& groups, si
   }
   if (intl) {  // "00" + calling code: a number after "invoice" or "order" is not a phone
     const bool neg = context.negative(groups[first].begin);
-    const bool pos = context.positive(groups[first].begin);
+    const bool pos = context.phone_word(groups[first].begin);
     return (!neg || pos) && international_length_ok(digits.substr(skip_digits)) ? 2 : 0;
   }
   const size_t total = digits.size();
@@ -460,7 +551,7 @@ int phone_score(std::string_view text, const std::vector<DigitGroup>& groups, si
   }
   const bool positive = context.positive(groups[first].begin);
   const bool negative = context.negative(groups[first].begin);
-  if (negative && !positive) {
+  if (negative && !context.phone_word(groups[first].begin)) {
     return 0;
   }
   const char lead = digits[0];
@@ -547,6 +638,13 @@ void find_phones(std::string_view text, size_t begin, size_t end, size_t order,
     size_t seg_last = seg_first;
     while (seg_last + 1 < groups.size() && !breaks[seg_last + 1]) {
       ++seg_last;
+    }
+    // A run labelled as an id ("Bestellnummer 028-1234567-1234567") holds no phone, unless a
+    // phone word says otherwise.
+    if (seg_context.negative(groups[seg_first].begin) &&
+        !seg_context.phone_word(groups[seg_first].begin)) {
+      seg_first = seg_last + 1;
+      continue;
     }
     size_t first = seg_first;
     // A window that starts inside a longer digit run ("DE89 3704 0044 0532 0130 00") needs a

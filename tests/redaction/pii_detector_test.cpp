@@ -233,3 +233,35 @@ TEST_CASE("hostile input stays fast and finds what it should", "[redaction][dete
   }
   CHECK(describe(many).size() == 2000);
 }
+
+TEST_CASE("issue 5: a number labelled as an order, account or customer number is not a phone",
+          "[redaction][detector]") {
+  // Reference words, with or without a number word between them and the value.
+  CHECK(describe("my order number is 07911123456").empty());
+  CHECK(describe("my account number is 0151234567").empty());
+  CHECK(describe("my reference number is 0207946095").empty());
+  CHECK(describe("my customer number is 06123456789").empty());
+  CHECK(describe("the ticket number is 0612345678").empty());
+  CHECK(describe("numéro de commande 0612345678").empty());
+  CHECK(describe("mon numéro de client est 0145678912").empty());
+  CHECK(describe("pedido número 912345678").empty());
+  CHECK(describe("número de pedido 612345678").empty());
+  CHECK(describe("ordernummer 0201234567").empty());
+  CHECK(describe("Kundennummer 0151234567").empty());
+  CHECK(describe("Rechnungsnummer: 0891234567").empty());
+  CHECK(describe("numero d'ordine 0612345678").empty());
+  // Amazon-style order ids: "tel" inside "Bestellung" is not a phone word.
+  CHECK(describe("Bestellung 112-4567890-1234567").empty());
+  CHECK(describe("Bestellnummer 028-1234567-1234567").empty());
+  CHECK(describe("my order number is 114-2233445-5566778").empty());
+  CHECK(describe("Hotel booking ref 4567890 confirmed").empty());
+  // Phone words still win over reference words, and plain phones stay phones.
+  CHECK(describe("my account phone number is 07911 123456") == Found{"PHONE:07911 123456"});
+  CHECK(describe("Kundennummer 12345, Telefon 0151 2345678") == Found{"PHONE:0151 2345678"});
+  CHECK(describe("numéro de téléphone 06 12 34 56 78") == Found{"PHONE:06 12 34 56 78"});
+  CHECK(describe("mi teléfono es 912 345 678") == Found{"PHONE:912 345 678"});
+  CHECK(describe("mijn telefoon: 020 123 4567") == Found{"PHONE:020 123 4567"});
+  CHECK(describe("call me on 07911 123456 about my order") == Found{"PHONE:07911 123456"});
+  CHECK(describe("my number is 5551234567") == Found{"PHONE:5551234567"});
+  CHECK(describe("Tel. 030 12345678") == Found{"PHONE:030 12345678"});
+}
