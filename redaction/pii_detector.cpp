@@ -875,6 +875,96 @@ constexpr std::string_view kNotNameWords[] = {
     "chatgpt",   "openai",     "gpt",       "claude",   "english",   "german",   "french",
     "spanish",   "italian",    "dutch"};
 
+// Words that make a capitalised phrase a team, a department, a product or a plan, not a person:
+// "Regards,\nSupport Team", "Ihr Acme Service-Team", "L'équipe Support", "Name: Premium Plan".
+// Also states that follow "I'm" or "my name is" ("Locked Out", "Spelled wrong").
+constexpr std::string_view kTeamWords[] = {
+    "team",       "teams",      "department", "dept",         "care",        "service",
+    "services",   "support",    "desk",       "helpdesk",     "help",        "success",
+    "management", "processing", "billing",    "sales",        "marketing",   "operations",
+    "ops",        "it",         "hr",         "customer",     "customers",   "client",
+    "clients",    "staff",      "crew",       "group",        "admin",       "administration",
+    "accounts",   "finance",    "legal",      "compliance",   "security",    "technical",
+    "tech",       "shipping",   "logistics",  "returns",      "refunds",     "orders",
+    "order",      "account",    "membership", "subscription", "plan",        "product",
+    "premium",    "plus",       "pro",        "platinum",     "business",    "family",
+    "basic",      "office",     "center",     "centre",       "hotline",     "helpline",
+    "inc",        "ltd",        "llc",        "gmbh",         "the",         "your",
+    "our",        "ihr",        "ihre",       "euer",         "votre",       "notre",
+    "het",        "l'équipe",   "l’équipe",   "équipe",       "equipe",      "equipo",
+    "equipa",     "squadra",    "abteilung",  "afdeling",     "servicio",    "atención",
+    "soporte",    "suporte",    "assistenza", "servizio",     "atendimento", "kundendienst",
+    "klanten",    "not",        "locked",     "out",          "spelled",     "misspelled",
+    "wrong",      "stuck",      "unable",     "blocked",      "done",        "back",
+    "again",      "important"};
+// Compounds that end in a team word: "Kundenservice", "Klantenservice", "Serviceteam".
+constexpr std::string_view kTeamSuffixes[] = {"service", "support", "team", "dienst", "desk"};
+
+bool is_team_word(std::string_view word) {
+  if (std::find(std::begin(kTeamWords), std::end(kTeamWords), word) != std::end(kTeamWords)) {
+    return true;
+  }
+  return std::any_of(std::begin(kTeamSuffixes), std::end(kTeamSuffixes), [&](std::string_view s) {
+    return word.size() > s.size() && word.substr(word.size() - s.size()) == s;
+  });
+}
+
+// No word of the phrase (split at spaces and hyphens) is a team, product or state word.
+bool looks_like_person(std::string_view value) {
+  size_t start = 0;
+  while (start < value.size()) {
+    size_t end = value.find_first_of(" -", start);
+    end = end == std::string_view::npos ? value.size() : end;
+    if (is_team_word(lower(value.substr(start, end - start)))) {
+      return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+// "Product Name: ...", "Plan Name: ...": a field label whose qualifier names a thing. `begin` is
+// where the value starts; the label is the word before the ':' in front of it.
+constexpr std::string_view kThingFieldWords[] = {
+    "product",      "plan",     "company",  "business",     "file",     "device",   "network",
+    "wifi",         "store",    "shop",     "brand",        "host",     "project",  "app",
+    "item",         "package",  "model",    "team",         "group",    "org",      "organisation",
+    "organization", "domain",   "server",   "bank",         "street",   "city",     "course",
+    "event",        "venue",    "hotel",    "pet",          "user",     "screen",   "channel",
+    "workspace",    "tier",     "service",  "subscription", "campaign", "job",      "task",
+    "printer",      "router",   "database", "table",        "field",    "column",   "folder",
+    "document",     "template", "promo",    "coupon",       "vendor",   "merchant", "supplier",
+    "produkt",      "produit",  "producto", "prodotto"};
+
+bool thing_field_label(std::string_view text, size_t begin) {
+  size_t pos = begin;
+  auto skip = [&](std::string_view chars) {
+    while (pos > 0 && chars.find(text[pos - 1]) != std::string_view::npos) {
+      --pos;
+    }
+  };
+  auto word_before = [&] {
+    size_t start = pos;
+    while (start > 0 && is_word_byte(text[start - 1])) {
+      --start;
+    }
+    std::string word = lower(text.substr(start, pos - start));
+    pos = start;
+    return word;
+  };
+  skip(" \t");
+  if (pos == 0 || text[pos - 1] != ':') {
+    return false;
+  }
+  --pos;
+  skip(" \t");
+  word_before();  // the label itself: Name, Nombre, Nom ...
+  skip(" \t_-");
+  const std::string qualifier = word_before();
+  return std::find(std::begin(kThingFieldWords), std::end(kThingFieldWords), qualifier) !=
+         std::end(kThingFieldWords);
+}
+
 bool looks_like_introduced_name(std::string_view value) {
   size_t start = 0;
   while (start < value.size()) {
@@ -1067,13 +1157,17 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
       return true;
     }
     case Check::kIntroducedName:
-      if (!looks_like_introduced_name(value)) {
+      if (!looks_like_introduced_name(value) || !looks_like_person(value)) {
         return false;
       }
       span.normalized = std::string(value);
       return true;
-    case Check::kDateOfBirth:
     case Check::kPersonName:
+      if (!looks_like_person(value) || thing_field_label(text, span.begin)) {
+        return false;
+      }
+      [[fallthrough]];
+    case Check::kDateOfBirth:
     case Check::kAddress:
       span.end = span.begin + trim_trailing(value, 0, value.size(), " \t");
       span.normalized = std::string(text.substr(span.begin, span.end - span.begin));

@@ -265,3 +265,33 @@ TEST_CASE("issue 5: a number labelled as an order, account or customer number is
   CHECK(describe("my number is 5551234567") == Found{"PHONE:5551234567"});
   CHECK(describe("Tel. 030 12345678") == Found{"PHONE:030 12345678"});
 }
+
+TEST_CASE("issue 5: team and department sign-offs and thing labels are not names",
+          "[redaction][detector]") {
+  CHECK(describe("Let us know.\n\nRegards,\nSupport Team").empty());
+  CHECK(describe("Kind regards,\nAcme Customer Care").empty());
+  CHECK(describe("Thank you,\nCustomer Service").empty());
+  CHECK(describe("Mit freundlichen Grüßen\nIhr Acme Service-Team").empty());
+  CHECK(describe("Mit freundlichen Grüßen\nIhr Kundenservice").empty());
+  CHECK(describe("Cordialement,\nL'équipe Support").empty());
+  CHECK(describe("Met vriendelijke groet,\nKlantenservice").empty());
+  CHECK(describe("Thanks,\nHelp Desk").empty());
+  CHECK(describe("Cheers,\nIT Support").empty());
+  CHECK(describe("Best,\nThe Billing Team").empty());
+  CHECK(describe("Cheers,\nSupport").empty());
+  CHECK(describe("Saludos,\nEquipo de Soporte").empty());
+  CHECK(describe("Product Name: Wireless Mouse").empty());
+  CHECK(describe("Plan Name: Family Plus").empty());
+  CHECK(describe("Company name: Globex Corporation").empty());
+  CHECK(describe("Name: Premium Plan").empty());
+  CHECK(describe("Hi I'm Locked Out of my account").empty());
+  CHECK(describe("My name is Spelled wrong on the invoice").empty());
+  CHECK(describe("My name is Not Important").empty());
+  // People still are.
+  CHECK(describe("Kind regards,\nMaria Garcia") == Found{"NAME:Maria Garcia"});
+  CHECK(describe("Mit freundlichen Grüßen\nJulia Wagner") == Found{"NAME:Julia Wagner"});
+  CHECK(describe("Customer Name: John Smith") == Found{"NAME:John Smith"});
+  CHECK(describe("Name: April Jones") == Found{"NAME:April Jones"});
+  CHECK(describe("Hi, I'm Sarah Connor") == Found{"NAME:Sarah Connor"});
+  CHECK(describe("my name is Grace Hall") == Found{"NAME:Grace Hall"});
+}
