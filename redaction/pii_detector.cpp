@@ -72,9 +72,12 @@ const RuleSpec kRules[] = {
      R"(-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----[A-Za-z0-9+/=\s]*)"},
     {PiiType::kUrlCredentials, Check::kUrlCredentials, nullptr,
      R"(\b[A-Za-z][A-Za-z0-9+.\-]{1,15}://[^\s:/@]+:[^\s/@]+@[A-Za-z0-9.\-\[\]]+(?::\d{1,5})?)"},
+    // Letters of any script in the local part and the domain (SMTPUTF8, IDN: "josé.garcía@",
+    // "jörg@müller-bau.de"), an apostrophe inside the local part ("o'brien@"). RE2's \b is ASCII
+    // only: the check rejects a top-level domain glued to more letters.
     {PiiType::kEmail, Check::kEmail, nullptr,
-     R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)"
-     R"((?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b)"},
+     R"([\p{L}\p{N}._%+\-]+(?:['’][\p{L}\p{N}._%+\-]+)*@[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)"
+     R"((?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)*\.\p{L}{2,24})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr,
      R"(\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b)"},
     {PiiType::kSecret, Check::kSecretShape, nullptr,
@@ -987,6 +990,11 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
     case Check::kEmail: {
       const size_t at = value.find('@');
       if (at == 0 || value.front() == '.' || value[at - 1] == '.') {
+        return false;
+      }
+      // The top-level domain ends the word ("a@b.commerce" is not cut to "a@b.com").
+      if (span.end < text.size() && (is_alnum(text[span.end]) || text[span.end] == '_' ||
+                                     static_cast<unsigned char>(text[span.end]) >= 0x80)) {
         return false;
       }
       span.normalized = lower(value);

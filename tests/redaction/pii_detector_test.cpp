@@ -295,3 +295,19 @@ TEST_CASE("issue 5: team and department sign-offs and thing labels are not names
   CHECK(describe("Hi, I'm Sarah Connor") == Found{"NAME:Sarah Connor"});
   CHECK(describe("my name is Grace Hall") == Found{"NAME:Grace Hall"});
 }
+
+TEST_CASE("issue 5: e-mail addresses with accented local parts, IDN domains and apostrophes",
+          "[redaction][detector]") {
+  CHECK(describe("email: josé.garcía@correo.es") == Found{"EMAIL:josé.garcía@correo.es"});
+  CHECK(describe("email françois.dupont@free.fr.") == Found{"EMAIL:françois.dupont@free.fr"});
+  CHECK(describe("meine Adresse jörg@müller-bau.de") == Found{"EMAIL:jörg@müller-bau.de"});
+  CHECK(describe("contact info@bücher.de please") == Found{"EMAIL:info@bücher.de"});
+  CHECK(describe("mail: andré@café.fr") == Found{"EMAIL:andré@café.fr"});
+  CHECK(describe("\"o'brien@example.ie\" is my login") == Found{"EMAIL:o'brien@example.ie"});
+  CHECK(describe("send it to 用户@例子.广告 please") == Found{"EMAIL:用户@例子.广告"});
+  CHECK(normalized("O'Brien@Example.IE") == "o'brien@example.ie");
+  // Not e-mail addresses.
+  CHECK(describe("'@handle' and josé@ and @müller and a@b").empty());
+  CHECK(describe("it's john's@ turn").empty());
+  CHECK(describe("ping me at user@host.c0m").empty());
+}
