@@ -64,6 +64,33 @@ constexpr const char* kDate =
 #define CA_NUMBER_WORD \
   R"((?:[ \-]?(?i:no\.?|nr\.?|number|nummer|numéro|número|numero|num\.?|#)(?:\b|\s|$))?)"
 
+// An address goes on past the street: a unit ("Apt 4B", ", Unit 12"), a direction ("NW"), then
+// the city with a state or postcode ("Springfield, IL 62704", "London SW1A 2AA", "Toronto, ON
+// M4W 1A5", "Dublin 2, D02 XY45") or a postcode and the city ("10115 Berlin", "1012 LG
+// Amsterdam", "1100-053 Lisboa"). Without a state or postcode the street stands alone.
+#define CA_ADDR_UNIT_BEFORE \
+  R"((?:\b(?i:flat|apt\.?|apartment|unit|suite)[ \t]*#?[0-9A-Za-z]{1,4},?[ \t]+)?)"
+#define CA_ADDR_NUMBER_SUFFIX R"((?:[ \t]+(?:bis|ter|[a-z])\b)?)"
+#define CA_ADDR_CITY \
+  R"(\p{Lu}[\p{L}'\-]*(?:[ \t]+(?:(?:am|an der|im|sur|de|del|di|do|da)[ \t]+)?\p{Lu}[\p{L}'\-]*){0,2})"
+// A 4-digit postcode (AT, BE, CH, DK) only after a known street shape: alone it is a year.
+#define CA_ADDR_POSTCODE_FIRST_STRICT                                                     \
+  R"((?:,[ \t]*|[ \t]*\r?\n[ \t]*)(?:\d{5}|\d{4}[ \t]?[A-Z]{2}|\d{4}-\d{3}|\d{5}-\d{3}))" \
+  R"([ \t]+)" CA_ADDR_CITY
+#define CA_ADDR_POSTCODE_FIRST                                                                  \
+  R"((?:,[ \t]*|[ \t]*\r?\n[ \t]*)(?:\d{5}|\d{4}[ \t]?[A-Z]{2}|\d{4}-\d{3}|\d{5}-\d{3}|\d{4}))" \
+  R"([ \t]+)" CA_ADDR_CITY
+#define CA_ADDR_POSTCODE                                                                                 \
+  R"((?:\d{5}-\d{3}|\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d|)" \
+  R"([A-Z]\d{2}[ \t]?[A-Z\d]{4})\b)"
+#define CA_ADDR_TAIL                                                                            \
+  R"((?:[ \t]+(?:NW|NE|SW|SE|N|S|E|W)\b\.?)?)"                                                  \
+  R"((?:,?[ \t]+(?i:apt|apartment|unit|suite|ste|flat|whg|wohnung|appt|piso|andar)\.?[ \t]*#?)" \
+  R"([0-9A-Za-z]{1,5}\b)?)"                                                                     \
+  R"((?:)" CA_ADDR_POSTCODE_FIRST R"(|(?:,[ \t]*|[ \t]*\r?\n[ \t]*))" CA_ADDR_CITY              \
+  R"((?:[ \t]+\d{1,2})?(?:,?[ \t]+[A-Z]{2}\b(?:[ \t]+)" CA_ADDR_POSTCODE                        \
+  R"()?|,?[ \t]+)" CA_ADDR_POSTCODE R"())?)"
+
 // Order matters only for ties (same span length): earlier rules win.
 const RuleSpec kRules[] = {
     {PiiType::kSecret, Check::kPrivateKey, nullptr,
@@ -165,22 +192,45 @@ const RuleSpec kRules[] = {
      R"([ \t]*\r?\n[ \t]*)",
      R"(\p{Lu}[\p{L}'\-]+(?: \p{Lu}[\p{L}'\-]+){0,2}[ \t]*(?m:$))"},
     {PiiType::kAddress, Check::kAddress, nullptr,
+     CA_ADDR_UNIT_BEFORE
      R"(\b\d{1,5}[A-Za-z]? (?:\p{Lu}[\p{L}'\-]*\.? ){1,4}(?:Street|St|Avenue|Ave|Road|Rd|)"
      R"(Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent|Square|Sq|)"
-     R"(Highway|Hwy|Parkway|Pkwy)\b)"},
+     R"(Highway|Hwy|Parkway|Pkwy)\b)" CA_ADDR_TAIL},
     {PiiType::kAddress, Check::kAddress, nullptr,
      R"(\b\p{Lu}\p{Ll}+(?:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|straat|laan|)"
-     R"(gracht|plein|kade|singel) \d{1,4}[a-z]?\b)"},
+     R"(gracht|plein|kade|singel) \d{1,4}[a-z]?\b)" CA_ADDR_NUMBER_SUFFIX CA_ADDR_TAIL},
     {PiiType::kAddress, Check::kAddress, nullptr,
      R"(\b\d{1,4}(?:,| bis| ter)? (?:rue|avenue|boulevard|chemin|allée|place|impasse|quai) )"
-     R"((?:(?:de la|de|du|des) |d')?\p{Lu}[\p{L}'\-]*(?: \p{Lu}[\p{L}'\-]*){0,3})"},
+     R"((?:(?:de la|de|du|des) |d')?\p{Lu}[\p{L}'\-]*(?: \p{Lu}[\p{L}'\-]*){0,3})" CA_ADDR_TAIL},
     {PiiType::kAddress, Check::kAddress, nullptr,
-     R"(\b(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Via|Viale|Piazza|Corso) )"
-     R"((?:(?:de la|de|del|di|della|dei) )?\p{Lu}[\p{L}'\-]*(?: \p{Lu}[\p{L}'\-]*){0,3},? )"
-     R"((?:n\.? ?º? ?)?\d{1,4}\b)"},
+     R"(\b(?:Calle|C/|Avenida|Avda\.|Av\.|Plaza|Paseo|Via|Viale|Piazza|Corso|Rua|Travessa|)"
+     R"(Praça|Largo|Alameda|Estrada) )"
+     R"((?:(?:de la|de|del|di|della|dei|das|dos|da|do) )?\p{Lu}[\p{L}'\-]*(?: \p{Lu}[\p{L}'\-]*){0,3},? )"
+     R"((?:n\.? ?º? ?)?\d{1,4}\b)" CA_ADDR_NUMBER_SUFFIX CA_ADDR_TAIL},
+    // German street names that start with a preposition ("Am Markt 3", "An der Alster 12").
+    {PiiType::kAddress, Check::kAddress, nullptr,
+     R"(\b(?:Am|An der|An den|Auf der|Auf dem|Im|In der|Zum|Zur|Unter den) )"
+     R"(\p{Lu}[\p{L}'\-]*(?: \p{Lu}[\p{L}'\-]*){0,2} \d{1,4}[a-z]?\b)" CA_ADDR_NUMBER_SUFFIX
+         CA_ADDR_TAIL},
+    // Any street name and number, when a postcode and a city follow ("Damrak 1, 1012 LG
+    // Amsterdam", "Rua Augusta 100, 1100-053 Lisboa").
+    {PiiType::kAddress, Check::kAddress, nullptr,
+     R"(\b\p{Lu}[\p{L}'\-]*\.?(?: (?:(?:de|da|das|do|dos|van|von|der|den|la|le) )?\p{Lu}[\p{L}'\-]*\.?){0,2})"
+     R"( \d{1,4}[a-z]?\b)" CA_ADDR_NUMBER_SUFFIX CA_ADDR_POSTCODE_FIRST_STRICT},
+    // Post office boxes.
+    {PiiType::kAddress, Check::kAddress, nullptr,
+     R"(\b(?:(?i:p\.? ?o\.? ?box)|Postfach|Postbus|Apartado(?: de [Cc]orreos)?|Caixa Postal|)"
+     R"(Bo[iî]te [Pp]ostale|Casella [Pp]ostale) \d{1,6}\b)" CA_ADDR_TAIL},
 };
 
 #undef CA_SEP
+#undef CA_ADDR_UNIT_BEFORE
+#undef CA_ADDR_NUMBER_SUFFIX
+#undef CA_ADDR_CITY
+#undef CA_ADDR_POSTCODE_FIRST
+#undef CA_ADDR_POSTCODE_FIRST_STRICT
+#undef CA_ADDR_POSTCODE
+#undef CA_ADDR_TAIL
 #undef CA_NUMBER_WORD
 
 struct Rule {
@@ -1176,8 +1226,11 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
       }
       [[fallthrough]];
     case Check::kDateOfBirth:
-    case Check::kAddress:
       span.end = span.begin + trim_trailing(value, 0, value.size(), " \t");
+      span.normalized = std::string(text.substr(span.begin, span.end - span.begin));
+      return true;
+    case Check::kAddress:
+      span.end = span.begin + trim_trailing(value, 0, value.size(), " \t.,");
       span.normalized = std::string(text.substr(span.begin, span.end - span.begin));
       return true;
     case Check::kBech32:

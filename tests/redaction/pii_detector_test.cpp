@@ -311,3 +311,45 @@ TEST_CASE("issue 5: e-mail addresses with accented local parts, IDN domains and 
   CHECK(describe("it's john's@ turn").empty());
   CHECK(describe("ping me at user@host.c0m").empty());
 }
+
+TEST_CASE("issue 5: an address takes its unit, city, state and postcode", "[redaction][detector]") {
+  CHECK(describe("Ship it to 742 Evergreen Terrace, Springfield, IL 62704.") ==
+        Found{"ADDRESS:742 Evergreen Terrace, Springfield, IL 62704"});
+  CHECK(describe("my address is 123 Main St Apt 4B, Boston, MA 02118") ==
+        Found{"ADDRESS:123 Main St Apt 4B, Boston, MA 02118"});
+  CHECK(describe("I live at 1600 Pennsylvania Avenue NW, Washington, DC 20500") ==
+        Found{"ADDRESS:1600 Pennsylvania Avenue NW, Washington, DC 20500"});
+  CHECK(describe("ship to 55 Water St, Unit 12, New York, NY 10041") ==
+        Found{"ADDRESS:55 Water St, Unit 12, New York, NY 10041"});
+  CHECK(describe("send to Flat 3, 45 High Street, Manchester M1 1AE") ==
+        Found{"ADDRESS:Flat 3, 45 High Street, Manchester M1 1AE"});
+  CHECK(describe("new address:\n58 Maple Avenue\nToronto, ON M4W 1A5") ==
+        Found{"ADDRESS:58 Maple Avenue\nToronto, ON M4W 1A5"});
+  CHECK(describe("Meine Adresse: Hauptstraße 5, 10115 Berlin") ==
+        Found{"ADDRESS:Hauptstraße 5, 10115 Berlin"});
+  CHECK(describe("Ich wohne in der Goethestraße 27, 60313 Frankfurt am Main") ==
+        Found{"ADDRESS:Goethestraße 27, 60313 Frankfurt am Main"});
+  CHECK(describe("Adresse: Am Markt 3, 28195 Bremen") == Found{"ADDRESS:Am Markt 3, 28195 Bremen"});
+  CHECK(describe("mon adresse : 12 rue de la Paix, 75002 Paris") ==
+        Found{"ADDRESS:12 rue de la Paix, 75002 Paris"});
+  CHECK(describe("mijn adres is Damrak 1, 1012 LG Amsterdam") ==
+        Found{"ADDRESS:Damrak 1, 1012 LG Amsterdam"});
+  CHECK(describe("woonadres Oudegracht 45 bis, 3511 AB Utrecht") ==
+        Found{"ADDRESS:Oudegracht 45 bis, 3511 AB Utrecht"});
+  CHECK(describe("a minha morada é Rua Augusta 100, 1100-053 Lisboa") ==
+        Found{"ADDRESS:Rua Augusta 100, 1100-053 Lisboa"});
+  CHECK(describe("morada Rua das Flores 25, 4050-262 Porto") ==
+        Found{"ADDRESS:Rua das Flores 25, 4050-262 Porto"});
+  CHECK(describe("endereço: Avenida Paulista 1578, São Paulo, SP 01310-200") ==
+        Found{"ADDRESS:Avenida Paulista 1578, São Paulo, SP 01310-200"});
+  CHECK(describe("address: PO Box 1234, Anchorage, AK 99501") ==
+        Found{"ADDRESS:PO Box 1234, Anchorage, AK 99501"});
+  // The street alone when no state or postcode follows; nothing that is not an address.
+  CHECK(describe("I live at 221B Baker Street, London") == Found{"ADDRESS:221B Baker Street"});
+  CHECK(describe("ship it to 5267 Maple Avenue, thanks") == Found{"ADDRESS:5267 Maple Avenue"});
+  CHECK(describe("I live at 47 rue de la Gare\nI moved in May") ==
+        Found{"ADDRESS:47 rue de la Gare"});
+  CHECK(describe("Windows 10, 2004 Update broke it").empty());
+  CHECK(describe("Invoice 12, 2024 Edition").empty());
+  CHECK(describe("Room 12, Building B").empty());
+}
