@@ -249,7 +249,7 @@ int main(int argc, char** argv) {
   }
   std::printf("convaudit_bench_detection: %zu messages, %zu rules and signatures\n", rows.size(),
               (*rules)->rules().size());
-  for (const char* name : {"train", "heldout", "probe"}) {
+  for (const char* name : {"train", "heldout", "probe", "probe5"}) {
     print_split(name, splits[name], show);
   }
   // What the pack's signatures cost per message: the whole set matched over every (unredacted)
