@@ -91,6 +91,13 @@ constexpr const char* kDate =
   R"((?:[ \t]+\d{1,2})?(?:,?[ \t]+[A-Z]{2}\b(?:[ \t]+)" CA_ADDR_POSTCODE                        \
   R"()?|,?[ \t]+)" CA_ADDR_POSTCODE R"())?)"
 
+// A person's name: capitalised words, lower-case particles between them ("Sanne de Jong",
+// "Pieter van den Berg", "Ludwig van Beethoven").
+#define CA_NAME_PARTICLE \
+  R"((?:(?:de|van|von|der|den|da|di|du|del|della|dos|das|do|la|le|ter|ten|zu|bin|al|el|y) ))"
+#define CA_NAME \
+  R"(\p{Lu}[\p{L}'\-]+(?: )" CA_NAME_PARTICLE R"({0,2}\p{Lu}[\p{Ll}'][\p{L}'\-]*){0,2})"
+
 // Order matters only for ties (same span length): earlier rules win.
 const RuleSpec kRules[] = {
     {PiiType::kSecret, Check::kPrivateKey, nullptr,
@@ -174,23 +181,48 @@ const RuleSpec kRules[] = {
     {PiiType::kPersonName, Check::kPersonName,
      R"((?:(?i:\bmy (?:full )?name is|\bmein name ist|\bich hei(?:ß|ss)e|\bje m'appelle|)"
      R"(\bmon nom est|\bme llamo|\bmi nombre es|\bmi chiamo|\bil mio nome è|\bik heet|)"
-     R"(\bmijn naam is|\bdear (?:mr|mrs|ms|dr|herr|frau)\.?)|(?m:^)[ \t]*)"
+     R"(\bmijn naam is|\b(?:o )?meu nome é|\bme chamo|\bdear (?:mr|mrs|ms|dr|herr|frau)\.?|)"
+     // "under the name", "in the name of" a booking or an order.
+     R"(\bunder the name|\bin the name of|\bauf den namen|\bau nom de|\ba nombre de|\ba nome di|)"
+     R"(\bop naam van|\bem nome de|)"
+     // Account and card holder labels.
+     R"(\b(?:account|card)[ \t]?holder(?:['’]s)?(?:[ \t]+name)?[ \t]*:?|\bname on (?:the )?card[ \t]*:?|)"
+     R"(\b(?:konto|karten)inhaber(?:in)?[ \t]*:?|)"
+     R"(\btitulaire(?: du compte| de la carte)?[ \t]*:?|)"
+     R"(\btitular(?: de la cuenta| de la tarjeta| da conta| do cartão)?[ \t]*:?|)"
+     R"(\bintestatario(?: del conto| della carta)?[ \t]*:?|\b(?:rekening|kaart)houder[ \t]*:?)|)"
+     R"((?m:^)[ \t]*)"
      R"((?i:full name|name|nombre|nom)[ \t]*:|[,;|(][ \t]*(?i:name)[ \t]*:|)"
      R"(\b(?:Full name|Name|Nombre|Nom|Naam|Nome)[ \t]*:)[ \t]*)",
      // Later words need a lower-case second letter: "Jürgen Patel USPS ..." stops before USPS.
-     R"(\p{Lu}[\p{L}'\-]+(?: \p{Lu}[\p{Ll}'][\p{L}'\-]*){0,2})"},
-    // Self-introductions ("I'm Sarah Connor", "this is John Smith from billing"): two or three
-    // capitalised words; the check drops team and product phrases ("This is Customer Service").
+     CA_NAME},
+    // A title before a name: "ask for Mrs. Jennifer Adams", "Herr Stefan Koch".
+    {PiiType::kPersonName, Check::kPersonName,
+     R"(\b(?:Mr|Mrs|Ms|Mx|Dr|Herr|Frau|Mme|Madame|Monsieur|Sr|Sra|Srta|Señor|Señora|Signor|)"
+     R"(Signora|Dhr|Mevr|Mevrouw)\.?[ \t]+)",
+     CA_NAME},
+    // Self-introductions ("I'm Sarah Connor", "this is John Smith from billing", "Ich bin Markus
+    // Braun", "Je suis Julien Moreau"): two or three capitalised words; the check drops team and
+    // product phrases ("This is Customer Service").
     {PiiType::kPersonName, Check::kIntroducedName,
-     R"((?:\b(?i:i['’]?m|i am|this is|it['’]?s|my name['’]?s) ))",
-     R"(\p{Lu}\p{Ll}+(?:[ \-]\p{Lu}\p{Ll}+){1,2}\b)"},
+     R"((?:\b(?i:i['’]?m|i am|this is|it['’]?s|my name['’]?s|ich bin|je suis|yo soy|soy|sono|)"
+     R"(sou|ik ben) ))",
+     R"(\p{Lu}\p{Ll}+(?:(?: )" CA_NAME_PARTICLE R"({0,2}|-)\p{Lu}\p{Ll}+){1,2})"},
     // A sign-off line ("Best regards,") followed by a line that is only a name.
     {PiiType::kPersonName, Check::kPersonName,
      R"((?m:^)[ \t]*(?i:(?:(?:best|kind|warm|many)[ \t]+)?(?:regards|wishes|thanks)|thank you|cheers|)"
      R"(sincerely|best|yours(?: truly| sincerely)?|saludos|un saludo|cordialement|cordiali saluti|)"
      R"(viele grüße|mit freundlichen grüßen|liebe grüße|groeten|met vriendelijke groet)[ \t]*[,!.]?)"
      R"([ \t]*\r?\n[ \t]*)",
-     R"(\p{Lu}[\p{L}'\-]+(?: \p{Lu}[\p{L}'\-]+){0,2}[ \t]*(?m:$))"},
+     R"(\p{Lu}[\p{L}'\-]+(?: )" CA_NAME_PARTICLE R"({0,2}\p{Lu}[\p{L}'\-]+){0,2}[ \t]*(?m:$))"},
+    // A sign-off and a name on one line ("Thanks, John Miller", "Danke, Julia Wagner"): two or
+    // three capitalised words that end the line.
+    {PiiType::kPersonName, Check::kPersonName,
+     R"((?m:^)[ \t]*(?i:(?:(?:best|kind|warm|many)[ \t]+)?(?:regards|wishes|thanks)|thank you|cheers|)"
+     R"(best|sincerely|danke(?: schön)?|vielen dank|merci(?: beaucoup)?|gracias|grazie|)"
+     R"(obrigad[oa]|bedankt|dank je(?: wel)?|saludos|cordialement|groeten|grüße|gruß)[ \t]*,[ \t]*)",
+     R"(\p{Lu}\p{Ll}+(?: )" CA_NAME_PARTICLE R"({0,2}\p{Lu}\p{Ll}[\p{L}'\-]*){1,2})"
+     R"((?:[ \t]*[.!])?[ \t]*(?m:$))"},
     {PiiType::kAddress, Check::kAddress, nullptr,
      CA_ADDR_UNIT_BEFORE
      R"(\b\d{1,5}[A-Za-z]? (?:\p{Lu}[\p{L}'\-]*\.? ){1,4}(?:Street|St|Avenue|Ave|Road|Rd|)"
@@ -224,6 +256,8 @@ const RuleSpec kRules[] = {
 };
 
 #undef CA_SEP
+#undef CA_NAME_PARTICLE
+#undef CA_NAME
 #undef CA_ADDR_UNIT_BEFORE
 #undef CA_ADDR_NUMBER_SUFFIX
 #undef CA_ADDR_CITY
@@ -926,30 +960,32 @@ constexpr std::string_view kNotNameWords[] = {
     "ms",        "dr",         "street",    "road",     "avenue",    "api",      "app",
     "apple",     "google",     "microsoft", "amazon",   "windows",   "iphone",   "android",
     "chatgpt",   "openai",     "gpt",       "claude",   "english",   "german",   "french",
-    "spanish",   "italian",    "dutch"};
+    "spanish",   "italian",    "dutch",     "kunde",    "kundin",    "neukunde", "cliente",
+    "klant",     "neu",        "nouveau",   "nouvelle", "nuevo",     "nueva",    "nuovo",
+    "nuova",     "novo",       "nova",      "nieuw"};
 
 // Words that make a capitalised phrase a team, a department, a product or a plan, not a person:
 // "Regards,\nSupport Team", "Ihr Acme Service-Team", "L'équipe Support", "Name: Premium Plan".
 // Also states that follow "I'm" or "my name is" ("Locked Out", "Spelled wrong").
 constexpr std::string_view kTeamWords[] = {
-    "team",       "teams",      "department", "dept",         "care",        "service",
-    "services",   "support",    "desk",       "helpdesk",     "help",        "success",
-    "management", "processing", "billing",    "sales",        "marketing",   "operations",
-    "ops",        "it",         "hr",         "customer",     "customers",   "client",
-    "clients",    "staff",      "crew",       "group",        "admin",       "administration",
-    "accounts",   "finance",    "legal",      "compliance",   "security",    "technical",
-    "tech",       "shipping",   "logistics",  "returns",      "refunds",     "orders",
-    "order",      "account",    "membership", "subscription", "plan",        "product",
-    "premium",    "plus",       "pro",        "platinum",     "business",    "family",
-    "basic",      "office",     "center",     "centre",       "hotline",     "helpline",
-    "inc",        "ltd",        "llc",        "gmbh",         "the",         "your",
-    "our",        "ihr",        "ihre",       "euer",         "votre",       "notre",
-    "het",        "l'équipe",   "l’équipe",   "équipe",       "equipe",      "equipo",
-    "equipa",     "squadra",    "abteilung",  "afdeling",     "servicio",    "atención",
-    "soporte",    "suporte",    "assistenza", "servizio",     "atendimento", "kundendienst",
-    "klanten",    "not",        "locked",     "out",          "spelled",     "misspelled",
-    "wrong",      "stuck",      "unable",     "blocked",      "done",        "back",
-    "again",      "important"};
+    "team",         "teams",       "corp",           "corporation", "company",    "department",
+    "dept",         "care",        "service",        "services",    "support",    "desk",
+    "helpdesk",     "help",        "success",        "management",  "processing", "billing",
+    "sales",        "marketing",   "operations",     "ops",         "it",         "hr",
+    "customer",     "customers",   "client",         "clients",     "staff",      "crew",
+    "group",        "admin",       "administration", "accounts",    "finance",    "legal",
+    "compliance",   "security",    "technical",      "tech",        "shipping",   "logistics",
+    "returns",      "refunds",     "orders",         "order",       "account",    "membership",
+    "subscription", "plan",        "product",        "premium",     "plus",       "pro",
+    "platinum",     "business",    "family",         "basic",       "office",     "center",
+    "centre",       "hotline",     "helpline",       "inc",         "ltd",        "llc",
+    "gmbh",         "the",         "your",           "our",         "ihr",        "ihre",
+    "euer",         "votre",       "notre",          "het",         "l'équipe",   "l’équipe",
+    "équipe",       "equipe",      "equipo",         "equipa",      "squadra",    "abteilung",
+    "afdeling",     "servicio",    "atención",       "soporte",     "suporte",    "assistenza",
+    "servizio",     "atendimento", "kundendienst",   "klanten",     "not",        "locked",
+    "out",          "spelled",     "misspelled",     "wrong",       "stuck",      "unable",
+    "blocked",      "done",        "back",           "again",       "important"};
 // Compounds that end in a team word: "Kundenservice", "Klantenservice", "Serviceteam".
 constexpr std::string_view kTeamSuffixes[] = {"service", "support", "team", "dienst", "desk"};
 
@@ -1221,6 +1257,8 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
       span.normalized = std::string(value);
       return true;
     case Check::kPersonName:
+      span.end = span.begin + trim_trailing(value, 0, value.size(), " \t.!");
+      value = text.substr(span.begin, span.end - span.begin);
       if (!looks_like_person(value) || thing_field_label(text, span.begin)) {
         return false;
       }

@@ -353,3 +353,40 @@ TEST_CASE("issue 5: an address takes its unit, city, state and postcode", "[reda
   CHECK(describe("Invoice 12, 2024 Edition").empty());
   CHECK(describe("Room 12, Building B").empty());
 }
+
+TEST_CASE("issue 5: names in same-line sign-offs, introductions, holder labels, with particles",
+          "[redaction][detector]") {
+  CHECK(describe("Thanks, John Miller") == Found{"NAME:John Miller"});
+  CHECK(describe("ok, see you.\nBest, Anna Schmidt") == Found{"NAME:Anna Schmidt"});
+  CHECK(describe("Danke, Julia Wagner.") == Found{"NAME:Julia Wagner"});
+  CHECK(describe("Merci, Sophie Bernard") == Found{"NAME:Sophie Bernard"});
+  CHECK(describe("Gracias, Diego Ramírez") == Found{"NAME:Diego Ramírez"});
+  CHECK(describe("Ich bin Markus Braun und warte") == Found{"NAME:Markus Braun"});
+  CHECK(describe("Je suis Julien Moreau et j'attends mon colis") == Found{"NAME:Julien Moreau"});
+  CHECK(describe("Soy Pablo Torres y no me ha llegado el pedido") == Found{"NAME:Pablo Torres"});
+  CHECK(describe("Sono Luca Ferrari e aspetto un rimborso") == Found{"NAME:Luca Ferrari"});
+  CHECK(describe("Ik ben Daan Visser en ik heb een vraag") == Found{"NAME:Daan Visser"});
+  CHECK(describe("Meu nome é Lucas Oliveira") == Found{"NAME:Lucas Oliveira"});
+  CHECK(describe("account holder: David Wilson") == Found{"NAME:David Wilson"});
+  CHECK(describe("Cardholder: James Anderson") == Found{"NAME:James Anderson"});
+  CHECK(describe("Kontoinhaber: Stefan Koch") == Found{"NAME:Stefan Koch"});
+  CHECK(describe("Titulaire du compte : Nicolas Petit") == Found{"NAME:Nicolas Petit"});
+  CHECK(describe("the booking is under the name Karen White") == Found{"NAME:Karen White"});
+  CHECK(describe("Please ask for Mrs. Jennifer Adams at reception.") ==
+        Found{"NAME:Jennifer Adams"});
+  CHECK(describe("Mijn naam is Sanne de Jong") == Found{"NAME:Sanne de Jong"});
+  CHECK(describe("my name is Ludwig van Beethoven") == Found{"NAME:Ludwig van Beethoven"});
+  CHECK(describe("Met vriendelijke groet,\nPieter van den Berg") ==
+        Found{"NAME:Pieter van den Berg"});
+  CHECK(describe("I'm José Álvarez") == Found{"NAME:José Álvarez"});
+  // Not names.
+  CHECK(describe("Thanks, that worked").empty());
+  CHECK(describe("Thanks, Support Team").empty());
+  CHECK(describe("Thanks, Acme Corp").empty());
+  CHECK(describe("Danke, Ihr Kundenservice").empty());
+  CHECK(describe("Thanks, John and Mary, for the help").empty());
+  CHECK(describe("Ich bin Neukunde und habe eine Frage").empty());
+  CHECK(describe("Je suis Nouvelle Cliente").empty());
+  CHECK(describe("Sono molto contento").empty());
+  CHECK(describe("account holder name: see the attached form").empty());
+}
