@@ -430,6 +430,29 @@ struct DigitGroup {
 
 constexpr std::string_view kVersionWords[] = {"version", " ver ", " ver.", "release", " v."};
 constexpr auto kVersionIndex = index_words(kVersionWords);
+// Words before a four-part number that make it a version or a section, not an address
+// ("firmware 4.1.12.3", "Upgrade from 2.4.1.0 to 2.4.2.0", "clause 4.2.1.1"), unless an address
+// word is nearer ("update the firewall for ip 10.0.0.1").
+constexpr std::string_view kDottedVersionWords[] = {
+    "firmware", "build",     "upgrad",   "update",    "software", "patch",    "section",
+    "clause",   "chapter",   "kapitel",  "abschnitt", "artikel",  "article",  "articolo",
+    "artículo", "paragraph", "absatz",   "chapitre",  "capítulo", "capitolo", "hoofdstuk",
+    "versie",   "versión",   "versione", "release",   "version",  "driver",   "bios",
+    "fw ",      "rev ",      "revision", "§"};
+constexpr auto kDottedVersionIndex = index_words(kDottedVersionWords);
+constexpr std::string_view kAddressWords[] = {
+    "ip",     "address", "addr",    "host",      "server",    "gateway",   "dns",
+    "subnet", "ping",    "adresse", "dirección", "direccion", "indirizzo", "adres",
+    "proxy",  "vpn",     "ssh",     "router ip", "from ip",   "client"};
+constexpr auto kAddressIndex = index_words(kAddressWords);
+
+bool dotted_version_context(std::string_view text, size_t begin) {
+  if (contains_any(window_before(text, begin, 10), kVersionIndex)) {
+    return true;
+  }
+  return contains_any(window_before(text, begin, 24), kDottedVersionIndex) &&
+         !contains_any(window_before(text, begin, 12), kAddressIndex, 4);
+}
 // Words that say "telephone". Those under 5 bytes must start a word (see contains_any).
 constexpr std::string_view kPhoneWords[] = {
     "phone",     "tel",     "mobile",  "cell",       "call",      "fax",       "whatsapp",
@@ -1159,7 +1182,7 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
       if (extends_number(text, span.begin, span.end, ".") || !internal::ipv4_valid(value)) {
         return false;
       }
-      if (contains_any(window_before(text, span.begin, 10), kVersionIndex)) {
+      if (dotted_version_context(text, span.begin)) {
         return false;
       }
       span.normalized = std::string(value);

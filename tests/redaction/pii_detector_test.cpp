@@ -390,3 +390,22 @@ TEST_CASE("issue 5: names in same-line sign-offs, introductions, holder labels, 
   CHECK(describe("Sono molto contento").empty());
   CHECK(describe("account holder name: see the attached form").empty());
 }
+
+TEST_CASE("issue 5: four-part version and section numbers are not IP addresses",
+          "[redaction][detector]") {
+  CHECK(describe("firmware 4.1.12.3 update failed").empty());
+  CHECK(describe("Updated the router firmware to 1.0.3.16").empty());
+  CHECK(describe("Upgrade from 2.4.1.0 to 2.4.2.0 broke login").empty());
+  CHECK(describe("Software 2.4.1.0 installed").empty());
+  CHECK(describe("build 5.2.10.1 is the latest").empty());
+  CHECK(describe("section 3.2.1.4 of the contract").empty());
+  CHECK(describe("see clause 4.2.1.1").empty());
+  CHECK(describe("siehe Abschnitt 2.1.3.5").empty());
+  CHECK(describe("Treiberversion 10.0.190.41").empty());
+  CHECK(describe("The router (model RT-AX88U, firmware 3.0.0.4) drops WiFi").empty());
+  // Addresses stay addresses, also next to those words.
+  CHECK(describe("after the update my IP is 10.0.0.1") == Found{"IP:10.0.0.1"});
+  CHECK(describe("firmware update server 192.168.1.1 unreachable") == Found{"IP:192.168.1.1"});
+  CHECK(describe("ping 8.8.8.8 fails") == Found{"IP:8.8.8.8"});
+  CHECK(describe("login from 203.0.113.7 at night") == Found{"IP:203.0.113.7"});
+}
