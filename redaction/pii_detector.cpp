@@ -816,12 +816,55 @@ void find_phones(std::string_view text, size_t begin, size_t end, size_t order,
 // ---- payment cards ------------------------------------------------------------------------------
 
 constexpr std::string_view kCardWords[] = {
-    "card",  "visa",  "master", "amex", "credit",   "debit", "karte",  "carte",       "tarjeta",
-    "carta", "kaart", "pan",    "cc",   "discover", "jcb",   "diners", "kreditkarte", "cb "};
+    "card",  "visa",    "master",      "amex",  "credit",  "debit",  "karte",
+    "carte", "tarjeta", "carta",       "kaart", "pan",     "cc",     "discover",
+    "jcb",   "diners",  "kreditkarte", "cb ",   "maestro", "cartão", "cartao"};
 constexpr auto kCardIndex = index_words(kCardWords);
-constexpr std::string_view kNotCardWords[] = {"tracking", "fedex",   "ups",    "usps",   "isbn",
-                                              "order",    "invoice", "awb",    "parcel", "shipment",
-                                              "sendung",  "colis",   "pedido", "imei",   "serial"};
+// Words that label an id: a Luhn-valid number after them is a reference, not a card (one random
+// number in ten passes Luhn).
+constexpr std::string_view kNotCardWords[] = {"tracking",
+                                              "fedex",
+                                              "ups",
+                                              "usps",
+                                              "isbn",
+                                              "order",
+                                              "invoice",
+                                              "awb",
+                                              "parcel",
+                                              "shipment",
+                                              "sendung",
+                                              "colis",
+                                              "pedido",
+                                              "imei",
+                                              "serial",
+                                              "ref",
+                                              "transaction",
+                                              "transaktion",
+                                              "transacción",
+                                              "transazione",
+                                              "transactie",
+                                              "txn",
+                                              "ticket",
+                                              "bestel",
+                                              "commande",
+                                              "auftrag",
+                                              "rechnung",
+                                              "facture",
+                                              "factura",
+                                              "fattura",
+                                              "factuur",
+                                              "booking",
+                                              "confirmation",
+                                              "reserv",
+                                              "case",
+                                              "vorgang",
+                                              "ordine",
+                                              "encomenda",
+                                              "dossier",
+                                              "kundennummer",
+                                              "customer number",
+                                              "tx id",
+                                              "tx-id"};
 constexpr auto kNotCardIndex = index_words(kNotCardWords);
 
 bool card_digits_ok(const std::string& digits) {
@@ -833,7 +876,7 @@ bool card_digits_ok(const std::string& digits) {
 // such as a USPS tracking number -- a conventionally grouped card inside it is taken.
 void find_cards(std::string_view text, size_t begin, size_t end, size_t order,
                 std::vector<Candidate>& out) {
-  const bool negative = contains_any(window_before(text, begin, 24), kNotCardIndex) &&
+  const bool negative = contains_any(window_before(text, begin, 24), kNotCardIndex, 5) &&
                         !contains_any(window_before(text, begin, 24), kCardIndex);
   if (negative || extends_number(text, begin, end, " -.")) {
     return;

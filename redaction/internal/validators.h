@@ -16,7 +16,8 @@ std::string digits_of(std::string_view text);
 // Luhn mod-10 over a digit string (false for anything else).
 bool luhn_valid(std::string_view digits);
 // Issuer prefix and length: Visa 4 (13/16/19), Mastercard 51-55 and 2221-2720 (16), Amex 34/37
-// (15), Discover 6011/65/644-649 (16-19), JCB 3528-3589 (16-19).
+// (15), Discover 6011/65/644-649 (16-19), JCB 3528-3589 (16-19), Maestro 5018/5020/5038/5893/
+// 6304/6759/6761-6763 (13-19).
 bool card_issuer_valid(std::string_view digits);
 
 // ddd-dd-dddd digits (9) with a valid area (not 000, 666, 900-999), group (not 00) and serial

@@ -409,3 +409,23 @@ TEST_CASE("issue 5: four-part version and section numbers are not IP addresses",
   CHECK(describe("ping 8.8.8.8 fails") == Found{"IP:8.8.8.8"});
   CHECK(describe("login from 203.0.113.7 at night") == Found{"IP:203.0.113.7"});
 }
+
+TEST_CASE("issue 5: Luhn-valid reference ids are not cards; Maestro cards are",
+          "[redaction][detector]") {
+  CHECK(describe("reference 4012888888881881 on your invoice").empty());
+  CHECK(describe("transaction id 4526018159083012").empty());
+  CHECK(describe("Transaktions-ID 5196030824628192").empty());
+  CHECK(describe("Bestellnummer: 5425233430109903").empty());
+  CHECK(describe("numéro de commande 4661318609139090").empty());
+  CHECK(describe("ticket 5425233430109903").empty());
+  CHECK(describe("número de pedido 4111111111111111").empty());
+  // A card word wins, and a reference word inside another word does not count.
+  CHECK(describe("card for ticket 4111 1111 1111 1111") == Found{"CARD:4111 1111 1111 1111"});
+  CHECK(describe("I prefer to use 4111 1111 1111 1111") == Found{"CARD:4111 1111 1111 1111"});
+  CHECK(describe("Maestro 6759 6666 1760 3137") == Found{"CARD:6759 6666 1760 3137"});
+  CHECK(describe("my maestro card 6759649826438453") == Found{"CARD:6759649826438453"});
+  CHECK(describe("Maestro 5018 0000 0000 0009") == Found{"CARD:5018 0000 0000 0009"});
+  CHECK(describe("Karte 6759-6666-1760-3137") == Found{"CARD:6759-6666-1760-3137"});
+  // Luhn-invalid Maestro-looking numbers stay.
+  CHECK(describe("Maestro 6759 6666 1760 3138").empty());
+}

@@ -192,3 +192,13 @@ TEST_CASE("first_digit finds the first ASCII digit past any byte value",
     REQUIRE(first_digit(text) == want);
   }
 }
+
+TEST_CASE("issue 5: Maestro issuer prefixes", "[redaction][validators]") {
+  using convaudit::redaction::internal::card_issuer_valid;
+  CHECK(card_issuer_valid("6759649826438453"));
+  CHECK(card_issuer_valid("5018000000000009"));
+  CHECK(card_issuer_valid("6304000000000000"));
+  CHECK(card_issuer_valid("676100000000000"));
+  CHECK(!card_issuer_valid("6758000000000000"));
+  CHECK(!card_issuer_valid("5019000000000000"));
+}
