@@ -1034,24 +1034,25 @@ constexpr std::string_view kNotNameWords[] = {
 // "Regards,\nSupport Team", "Ihr Acme Service-Team", "L'équipe Support", "Name: Premium Plan".
 // Also states that follow "I'm" or "my name is" ("Locked Out", "Spelled wrong").
 constexpr std::string_view kTeamWords[] = {
-    "team",         "teams",       "corp",           "corporation", "company",    "department",
-    "dept",         "care",        "service",        "services",    "support",    "desk",
-    "helpdesk",     "help",        "success",        "management",  "processing", "billing",
-    "sales",        "marketing",   "operations",     "ops",         "it",         "hr",
-    "customer",     "customers",   "client",         "clients",     "staff",      "crew",
-    "group",        "admin",       "administration", "accounts",    "finance",    "legal",
-    "compliance",   "security",    "technical",      "tech",        "shipping",   "logistics",
-    "returns",      "refunds",     "orders",         "order",       "account",    "membership",
-    "subscription", "plan",        "product",        "premium",     "plus",       "pro",
-    "platinum",     "business",    "family",         "basic",       "office",     "center",
-    "centre",       "hotline",     "helpline",       "inc",         "ltd",        "llc",
-    "gmbh",         "the",         "your",           "our",         "ihr",        "ihre",
-    "euer",         "votre",       "notre",          "het",         "l'équipe",   "l’équipe",
-    "équipe",       "equipe",      "equipo",         "equipa",      "squadra",    "abteilung",
-    "afdeling",     "servicio",    "atención",       "soporte",     "suporte",    "assistenza",
-    "servizio",     "atendimento", "kundendienst",   "klanten",     "not",        "locked",
-    "out",          "spelled",     "misspelled",     "wrong",       "stuck",      "unable",
-    "blocked",      "done",        "back",           "again",       "important"};
+    "team",        "teams",          "prime",       "amazon",     "google",     "microsoft",
+    "paypal",      "corp",           "corporation", "company",    "department", "dept",
+    "care",        "service",        "services",    "support",    "desk",       "helpdesk",
+    "help",        "success",        "management",  "processing", "billing",    "sales",
+    "marketing",   "operations",     "ops",         "it",         "hr",         "customer",
+    "customers",   "client",         "clients",     "staff",      "crew",       "group",
+    "admin",       "administration", "accounts",    "finance",    "legal",      "compliance",
+    "security",    "technical",      "tech",        "shipping",   "logistics",  "returns",
+    "refunds",     "orders",         "order",       "account",    "membership", "subscription",
+    "plan",        "product",        "premium",     "plus",       "pro",        "platinum",
+    "business",    "family",         "basic",       "office",     "center",     "centre",
+    "hotline",     "helpline",       "inc",         "ltd",        "llc",        "gmbh",
+    "the",         "your",           "our",         "ihr",        "ihre",       "euer",
+    "votre",       "notre",          "het",         "l'équipe",   "l’équipe",   "équipe",
+    "equipe",      "equipo",         "equipa",      "squadra",    "abteilung",  "afdeling",
+    "servicio",    "atención",       "soporte",     "suporte",    "assistenza", "servizio",
+    "atendimento", "kundendienst",   "klanten",     "not",        "locked",     "out",
+    "spelled",     "misspelled",     "wrong",       "stuck",      "unable",     "blocked",
+    "done",        "back",           "again",       "important"};
 // Compounds that end in a team word: "Kundenservice", "Klantenservice", "Serviceteam".
 constexpr std::string_view kTeamSuffixes[] = {"service", "support", "team", "dienst", "desk"};
 

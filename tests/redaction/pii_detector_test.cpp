@@ -383,6 +383,7 @@ TEST_CASE("issue 5: names in same-line sign-offs, introductions, holder labels, 
   CHECK(describe("Thanks, that worked").empty());
   CHECK(describe("Thanks, Support Team").empty());
   CHECK(describe("Thanks, Acme Corp").empty());
+  CHECK(describe("Thanks, Amazon Prime").empty());
   CHECK(describe("Danke, Ihr Kundenservice").empty());
   CHECK(describe("Thanks, John and Mary, for the help").empty());
   CHECK(describe("Ich bin Neukunde und habe eine Frage").empty());
