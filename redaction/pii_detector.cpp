@@ -124,6 +124,14 @@ const RuleSpec kRules[] = {
     {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bxox[abposre]-[A-Za-z0-9\-]{10,})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bxapp-[A-Za-z0-9\-]{20,})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bAIza[0-9A-Za-z_\-]{35})"},
+    // Incoming-webhook URLs carry their secret in the path.
+    {PiiType::kSecret, Check::kSecretShape, nullptr,
+     R"(\bhttps?://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/\-]{20,})"},
+    {PiiType::kSecret, Check::kSecretShape, nullptr,
+     R"(\bhttps?://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_\-]{20,})"},
+    // Twilio API key SID and Heroku platform keys.
+    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bSK[0-9a-f]{32}\b)"},
+    {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\bHRKU-[A-Za-z0-9_\-]{20,})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr,
      R"(\bSG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr, R"(\b(?:npm|hf)_[A-Za-z0-9]{30,})"},
@@ -133,14 +141,15 @@ const RuleSpec kRules[] = {
     {PiiType::kSecret, Check::kSecretShape, R"((?i:\bauthorization:?\s*basic)\s+)",
      R"([A-Za-z0-9+/]{12,}={0,2})"},
     {PiiType::kSecret, Check::kSecretKeyword,
-     R"((?i:\b(?:api[_\-. ]?key|apikey|secret(?:[_\-. ]?(?:access[_\-. ]?)?key)?|)"
+     // A config name may carry a prefix: AWS_SECRET_ACCESS_KEY, aws_secret_access_key, DB_TOKEN.
+     R"((?i:\b(?:[a-z0-9]+_)*(?:api[_\-. ]?key|apikey|secret(?:[_\-. ]?(?:access[_\-. ]?)?key)?|)"
      R"(client[_\-. ]?secret|access[_\-. ]?(?:key|token)(?:[_\-. ]?id)?|auth[_\-. ]?token|)"
      R"(refresh[_\-. ]?token|token|password|passwd|passphrase|private[_\-. ]?key|credentials?|key|)"
      R"(passwort|kennwort|contraseña|mot de passe|clave|schlüssel)\b))" CA_SEP,
      R"([A-Za-z0-9\-_.+/=!@#$%^&*~]{16,})"},
     {PiiType::kSecret, Check::kPassword,
-     R"((?i:\b(?:password|passwd|pwd|passcode|passwort|kennwort|contraseña|mot de passe|)"
-     R"(wachtwoord)\b))" CA_SEP,
+     R"((?i:\b(?:[a-z0-9]+_)*(?:password|passwd|pwd|passcode|passwort|kennwort|contraseña|)"
+     R"(contrasena|mot de passe|wachtwoord|senha|palavra-passe)\b))" CA_SEP,
      R"([^\s"',;]{4,64})"},
     {PiiType::kCard, Check::kCard, nullptr, R"(\b\d(?:[ \-.]?\d){12,}\b)"},
     {PiiType::kSsn, Check::kSsn, nullptr, R"(\b\d{3}-\d{2}-\d{4}\b)"},
@@ -1165,7 +1174,12 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
            !has_digit_or_mixed(value))) {
         return false;
       }
-      if (check == Check::kPassword && (value.size() < 4 || !has_classes(value, 2))) {
+      // A quoted value is a value even when it is one plain word: password = "hunter"; unquoted,
+      // "password: reset" is prose.
+      const bool quoted = span.begin > 0 && span.end < text.size() &&
+                          (text[span.begin - 1] == '"' || text[span.begin - 1] == '\'') &&
+                          text[span.end] == text[span.begin - 1];
+      if (check == Check::kPassword && (value.size() < 4 || (!quoted && !has_classes(value, 2)))) {
         return false;
       }
       span.normalized = std::string(value);

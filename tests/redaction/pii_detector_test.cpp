@@ -430,3 +430,27 @@ TEST_CASE("issue 5: Luhn-valid reference ids are not cards; Maestro cards are",
   // Luhn-invalid Maestro-looking numbers stay.
   CHECK(describe("Maestro 6759 6666 1760 3138").empty());
 }
+
+TEST_CASE("issue 5: secrets in config form and webhook URLs", "[redaction][detector]") {
+  CHECK(describe("AWS_SECRET_ACCESS_KEY=kR8sT2vX5yZ1aB4cD6eF8gH0jK2mN4pQ6rS8tU0v") ==
+        Found{"SECRET:kR8sT2vX5yZ1aB4cD6eF8gH0jK2mN4pQ6rS8tU0v"});
+  CHECK(describe("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") ==
+        Found{"SECRET:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"});
+  CHECK(describe("DB_PASSWORD=Tr0ub4dor&3") == Found{"SECRET:Tr0ub4dor&3"});
+  CHECK(describe("export SMTP_PASSWD='s3cr3t-Pass'") == Found{"SECRET:s3cr3t-Pass"});
+  CHECK(describe("password = \"correcthorsebatterystaple\"") ==
+        Found{"SECRET:correcthorsebatterystaple"});
+  CHECK(describe("senha: Brasil@2026") == Found{"SECRET:Brasil@2026"});
+  CHECK(
+      describe(
+          "webhook https://hooks.slack.com/services/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")
+          .size() == 1);
+  CHECK(describe("twilio auth SK2a8f5f167f44f4964e6c998dee827110") ==
+        Found{"SECRET:SK2a8f5f167f44f4964e6c998dee827110"});
+  // Prose and docs about passwords are not secrets.
+  CHECK(describe("the password is incorrect, try again").empty());
+  CHECK(describe("DB_PASSWORD=").empty());
+  CHECK(describe("PASSWORD_RESET page").empty());
+  CHECK(describe("see https://api.slack.com/messaging/webhooks").empty());
+  CHECK(describe("my_password: reset").empty());
+}
