@@ -171,8 +171,12 @@ const RuleSpec kRules[] = {
      R"((?:(?i:\b(?:born(?: on| in)?|dob|date of birth|birth ?date|birthday|geboren(?: am| op)?|)"
      R"(geburtsdatum|geburtstag|fecha de nacimiento|nacid[oa](?: el)?|data di nascita|nat[oa] il|)"
      R"(date de naissance|geboortedatum|verjaardag|cumpleaños|compleanno|anniversaire)\b)|)"
-     R"((?i:\bd\.o\.b\.?)|(?i:\bné(?:e)? le\b)))"
-     R"(\s*(?:[:\-]|(?i:is|was|am|le|el|il|op|on))?\s*(?:(?i:the|le|el|il)\s+)?)",
+     R"((?i:\bd\.o\.b\.?)|(?i:\bné(?:e)? le\b)|)"
+     // Portuguese, Spanish "nací el", and abbreviations ending in a dot ("geb.", "Geb.-Datum",
+     // "fecha de nac.", "data nasc."), where a closing \b cannot hold.
+     R"((?i:\b(?:data de nascimento|nascid[oa] em|nasci em|nac(?:í|i) el|geb\.(?:-datum)?|)"
+     R"(geburtsdat\.|fecha de nac\.?|f\. ?nac\.|data (?:de )?nasc\.|dt\. nasc\.))))"
+     R"(\s*(?:[:\-]|(?i:is|was|am|le|el|il|op|on|em))?\s*(?:(?i:the|le|el|il)\s+)?)",
      kDate},
     {PiiType::kCryptoWallet, Check::kBech32, nullptr,
      R"(\b(?:(?:bc|tb)1[ac-hj-np-z02-9]{8,}|(?:BC|TB)1[AC-HJ-NP-Z02-9]{8,})\b)"},

@@ -454,3 +454,22 @@ TEST_CASE("issue 5: secrets in config form and webhook URLs", "[redaction][detec
   CHECK(describe("see https://api.slack.com/messaging/webhooks").empty());
   CHECK(describe("my_password: reset").empty());
 }
+
+TEST_CASE("issue 5: dates of birth after Portuguese, Spanish and abbreviated birth words",
+          "[redaction][detector]") {
+  CHECK(describe("data de nascimento: 03/04/1985") == Found{"DOB:03/04/1985"});
+  CHECK(describe("data de nascimento 1985-04-03") == Found{"DOB:1985-04-03"});
+  CHECK(describe("nascido em 03/04/1985") == Found{"DOB:03/04/1985"});
+  CHECK(describe("nasci em 3 de abril de 1985") == Found{"DOB:3 de abril de 1985"});
+  CHECK(describe("nací el 3 de abril de 1985") == Found{"DOB:3 de abril de 1985"});
+  CHECK(describe("nací el 03/04/1985") == Found{"DOB:03/04/1985"});
+  CHECK(describe("geb. 03.04.1985") == Found{"DOB:03.04.1985"});
+  CHECK(describe("geb. am 03.04.1985") == Found{"DOB:03.04.1985"});
+  CHECK(describe("Geb.-Datum: 03.04.1985") == Found{"DOB:03.04.1985"});
+  CHECK(describe("fecha de nac.: 03/04/1985") == Found{"DOB:03/04/1985"});
+  CHECK(describe("data nasc. 03/04/1985") == Found{"DOB:03/04/1985"});
+  // Other dates stay.
+  CHECK(describe("pedido feito em 03/04/2025").empty());
+  CHECK(describe("Lieferung am 03.04.2025, geliefert").empty());
+  CHECK(describe("gebucht am 03.04.2025").empty());
+}
