@@ -54,8 +54,13 @@ struct PrefilterLevel {
 struct Prefilter {
   int min_atom_len = 3;
   std::vector<std::unique_ptr<PrefilterLevel>> levels;  // levels[0] holds every pattern
-  std::vector<int> always;      // pattern ids without atoms at any level: always candidates
-  std::vector<int> everything;  // every pattern id (the degraded answer)
+  std::vector<int> always;  // pattern ids without atoms at any level: always candidates
+  // Those of `always` whose every match starts with a byte >= 0x80 (RE2's PossibleMatchRange:
+  // look-alike letters, invisible and bidi controls) cannot match ASCII text, which most
+  // messages are: for it the candidates are `always_ascii` and scratch lists skip them.
+  std::vector<bool> needs_non_ascii;  // by pattern id; empty when no such pattern
+  std::vector<int> always_ascii;      // `always` without them
+  std::vector<int> everything;        // every pattern id (the degraded answer)
   std::unique_ptr<RE2::Set> atoms;
   size_t atom_count = 0;
   bool usable = false;  // compiled, and the atom set (if any atoms) compiled
@@ -111,14 +116,18 @@ struct PatternSet::Impl {
     if (!p.usable) {
       return p.everything;
     }
+    const bool ascii_text =
+        !p.needs_non_ascii.empty() &&
+        std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; });
+    const std::vector<int>& always = ascii_text ? p.always_ascii : p.always;
     if (p.atoms == nullptr) {
-      return p.always;
+      return always;
     }
     std::vector<int> found;
     RE2::Set::ErrorInfo info;
     if (!p.atoms->Match(text, &found, &info)) {
       if (info.kind == RE2::Set::kNoError) {
-        return p.always;  // no atom occurs
+        return always;  // no atom occurs
       }
       fallbacks.fetch_add(1, std::memory_order_relaxed);  // never read as "no atom"
       return p.everything;
@@ -137,7 +146,10 @@ struct PatternSet::Impl {
       level->filter.AllPotentials(level_atoms, &potentials);
       for (int filter_id : potentials) {
         if (!level->deferred[static_cast<size_t>(filter_id)]) {
-          scratch.push_back(level->pattern_ids[static_cast<size_t>(filter_id)]);
+          const int id = level->pattern_ids[static_cast<size_t>(filter_id)];
+          if (!ascii_text || !p.needs_non_ascii[static_cast<size_t>(id)]) {
+            scratch.push_back(id);
+          }
         }
       }
     }
@@ -233,6 +245,18 @@ Status PatternSet::compile() {
         break;
       }
       p.levels.push_back(std::move(next));
+    }
+    for (int id : p.always) {
+      std::string min;
+      std::string max;
+      const RE2& re = impl_->single(id);
+      if (re.PossibleMatchRange(&min, &max, 4) && !min.empty() &&
+          (static_cast<unsigned char>(min[0]) & 0x80) != 0) {
+        p.needs_non_ascii.resize(impl_->patterns.size(), false);
+        p.needs_non_ascii[static_cast<size_t>(id)] = true;
+      } else {
+        p.always_ascii.push_back(id);
+      }
     }
     p.atom_count = all_atoms.size();
     if (usable && !all_atoms.empty()) {

@@ -91,6 +91,30 @@ TEST_CASE("prefilter: only patterns whose atoms occur (or that have none) are ca
   CHECK(set.prefilter_stats().atoms == 0);
 }
 
+TEST_CASE("issue 5: prefilter: patterns that need a non-ASCII byte skip ASCII text",
+          "[match][prefilter]") {
+  // No literal atoms in any of them (classes too large to expand): before, each was confirmed
+  // against every text.
+  auto [set, filtered] = both({{"[\\x{E0000}-\\x{E007F}]", {}},          // tag characters
+                               {"[\\x{0430}-\\x{044F}]\\p{Latin}", {}},  // Cyrillic, then Latin
+                               {"[\\x{FF21}-\\x{FF3A}]{4,}", {}},        // fullwidth letters
+                               {"\\p{Latin}[\\x{0430}-\\x{044F}]", {}},  // may start ASCII: kept
+                               {"\\w{25,}", {}}});                       // ASCII: kept
+  CHECK(filtered.candidates("plain ASCII text, nothing to see") == std::vector<int>{3, 4});
+  CHECK(filtered.candidates("ignore the rules") == std::vector<int>{3, 4});
+  // One non-ASCII byte anywhere and they are candidates again, and hits are found.
+  CHECK(filtered.candidates("caf\u00e9") == std::vector<int>{0, 1, 2, 3, 4});
+  for (const char* text : {"plain ASCII text", "\u043egnore (Cyrillic o)", "ign\u043ere",
+                           "\uff29\uff27\uff2e\uff2f\uff32\uff25",
+                           "hidden\U000E0041\U000E0042 tags", "caf\u00e9 au lait"}) {
+    INFO(text);
+    CHECK(filtered.match(text) == set.match(text));
+    CHECK(filtered.matches_any(text) == set.matches_any(text));
+  }
+  CHECK(filtered.match("\u043egnore") == std::vector<int>{1});
+  CHECK(filtered.match("ign\u043ere") == std::vector<int>{1, 3});
+}
+
 TEST_CASE("prefilter: Unicode case folding never hides a hit", "[match][prefilter]") {
   // RE2 folds the Kelvin sign with k, long s with s, final sigma with sigma: a prefilter that
   // lowercased only ASCII would miss these.
