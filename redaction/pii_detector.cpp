@@ -156,7 +156,8 @@ const RuleSpec kRules[] = {
     {PiiType::kSsn, Check::kSsn,
      R"((?i:\b(?:ssn|ss#|ss (?:number|no\.?|num)|social(?: sec(?:urity)?\.?)?(?: number| no\.?| #| num)?|)"
      R"(soc\.? sec\.?(?: number| no\.?| #| num)?|tin|itin|tax ?id|taxpayer id(?:entification number)?))"
-     R"((?:\b|#))\s*)"
+     // "tax id (SSN) = 527.39.1184": the word may sit in brackets.
+     R"((?:\b|#))\)?\s*)"
      R"((?:#|:|=|(?i:is))?\s*)",
      R"(\d{3}[ \-.]?\d{2}[ \-.]?\d{4}\b)"},
     {PiiType::kIban, Check::kIban, nullptr, R"(\b[A-Za-z]{2}\d{2}(?:[ \-]?[A-Za-z0-9]){11,34}\b)"},
@@ -1215,7 +1216,8 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
       size_t end = span.begin;
       std::optional<size_t> length;
       for (size_t i = span.begin; i < span.end; ++i) {
-        if (text[i] == ' ') {
+        // Printed in groups of four, split by spaces or dashes ("DE89-3704-0044-...").
+        if (text[i] == ' ' || text[i] == '-') {
           continue;
         }
         compact.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(text[i]))));

@@ -473,3 +473,16 @@ TEST_CASE("issue 5: dates of birth after Portuguese, Spanish and abbreviated bir
   CHECK(describe("Lieferung am 03.04.2025, geliefert").empty());
   CHECK(describe("gebucht am 03.04.2025").empty());
 }
+
+TEST_CASE("issue 5: IBAN grouped by dashes, SSN with dots after a bracketed SSN word",
+          "[redaction][detector]") {
+  CHECK(describe("Bankverbindung: DE89-3704-0044-0532-0130-00") ==
+        Found{"IBAN:DE89-3704-0044-0532-0130-00"});
+  CHECK(normalized("DE89-3704-0044-0532-0130-00") == "DE89370400440532013000");
+  CHECK(describe("IBAN GB29-NWBK-6016-1331-9268-19") == Found{"IBAN:GB29-NWBK-6016-1331-9268-19"});
+  CHECK(describe("tax id (SSN) = 527.39.1184") == Found{"SSN:527.39.1184"});
+  CHECK(describe("(ssn): 527 39 1184") == Found{"SSN:527 39 1184"});
+  // Wrong checksum or no SSN word: nothing.
+  CHECK(describe("DE89-3704-0044-0532-0130-01").empty());
+  CHECK(describe("version (beta) = 527.39.1184").empty());
+}
