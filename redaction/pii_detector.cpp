@@ -694,12 +694,20 @@ int phone_score(std::string_view text, const std::vector<DigitGroup>& groups, si
   // India mobiles 5-5 starting 6-9; Italy mobiles 3xx.
   const bool in = lengths_are(lengths, {5, 5}) && lead >= '6';
   const bool it = lead == '3' && lengths[0] == 3 && n >= 2 && n <= 4 && total >= 9 && total <= 10;
+  // Brazil: a two-digit area code (11-99), then a mobile 9xxxx-xxxx, or a landline xxxx-xxxx
+  // when the area code is bracketed ("(11) 3456-7890").
+  const bool area_bracketed = groups[first].begin > 0 && text[groups[first].begin - 1] == '(' &&
+                              groups[first].end < text.size() && text[groups[first].end] == ')';
+  const bool br =
+      lead >= '1' && digits[1] != '0' &&
+      ((lengths_are(lengths, {2, 5, 4}) && digits[2] == '9') ||
+       (lengths_are(lengths, {2, 4, 4}) && area_bracketed && digits[2] >= '2' && digits[2] <= '5'));
   // ddd-dd-dddd is the SSN shape, never a phone on its own.
   const bool ssn_shape = lengths_are(lengths, {3, 2, 4});
   if (ssn_shape && !positive) {
     return 0;
   }
-  if (us || fr || trunk || es || in || it) {
+  if (us || fr || trunk || es || in || it || br) {
     return 2;
   }
   // Anything else (a bare run of digits, unusual grouping) only next to a phone word; a bare

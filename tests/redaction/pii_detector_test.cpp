@@ -486,3 +486,15 @@ TEST_CASE("issue 5: IBAN grouped by dashes, SSN with dots after a bracketed SSN 
   CHECK(describe("DE89-3704-0044-0532-0130-01").empty());
   CHECK(describe("version (beta) = 527.39.1184").empty());
 }
+
+TEST_CASE("issue 5: Brazilian mobile and landline numbers", "[redaction][detector]") {
+  CHECK(describe("me chama no (11) 91234-5678") == Found{"PHONE:(11) 91234-5678"});
+  CHECK(describe("pode ser 21 98765-4321 ou 21 99876-5432") ==
+        Found{"PHONE:21 98765-4321", "PHONE:21 99876-5432"});
+  CHECK(describe("escritório (11) 3456-7890") == Found{"PHONE:(11) 3456-7890"});
+  CHECK(normalized("+55 11 91234-5678") == "+5511912345678");
+  // Same digit counts, other shapes.
+  CHECK(describe("lote 11 81234-5678").empty());
+  CHECK(describe("pedido 11 91234-5678").empty());
+  CHECK(describe("range 12 3456-7890").empty());
+}
