@@ -310,6 +310,12 @@ TEST_CASE("issue 5: e-mail addresses with accented local parts, IDN domains and 
   CHECK(describe("'@handle' and josé@ and @müller and a@b").empty());
   CHECK(describe("it's john's@ turn").empty());
   CHECK(describe("ping me at user@host.c0m").empty());
+  // Symbols and punctuation beyond ASCII are not letters: they stay out of the address.
+  CHECK(describe("wrote\u2026jane@example.org") == Found{"EMAIL:jane@example.org"});
+  CHECK(describe("\u2192jane@example.org\u2190") == Found{"EMAIL:jane@example.org"});
+  CHECK(describe("\u201cjane@example.org\u201d") == Found{"EMAIL:jane@example.org"});
+  CHECK(describe("mail\u00a0jane@example.org") == Found{"EMAIL:jane@example.org"});
+  CHECK(describe("\U0001F600jane@example.org") == Found{"EMAIL:jane@example.org"});
 }
 
 TEST_CASE("issue 5: an address takes its unit, city, state and postcode", "[redaction][detector]") {
