@@ -111,19 +111,57 @@ Result<std::string> spool_stdin(const std::string& out_dir) {
   return path;
 }
 
+// The PII detector compiles its patterns (~0.2 s) on its own thread while the vault opens and
+// the input is read; the first reject, or the end of ingest, waits for it. Used by the thread
+// that runs the audit only.
+class LazyRedactor {
+ public:
+  LazyRedactor(std::future<Result<redaction::PiiDetector>> detector,
+               const redaction::Pseudonymizer& pseudonymizer)
+      : detector_future_(std::move(detector)), pseudonymizer_(pseudonymizer) {}
+
+  Result<const redaction::Redactor*> get() {
+    if (!redactor_ && !error_) {
+      Result<redaction::PiiDetector> detector = detector_future_.get();
+      if (!detector) {
+        error_ = detector.error();
+      } else {
+        detector_.emplace(std::move(*detector));
+        redactor_.emplace(*detector_, pseudonymizer_);
+      }
+    }
+    if (error_) {
+      return fail(*error_);
+    }
+    return &*redactor_;
+  }
+
+ private:
+  std::future<Result<redaction::PiiDetector>> detector_future_;
+  const redaction::Pseudonymizer& pseudonymizer_;
+  std::optional<redaction::PiiDetector> detector_;
+  std::optional<redaction::Redactor> redactor_;  // refers to detector_
+  std::optional<Error> error_;
+};
+
 // Rejects go straight to rejects.jsonl (redacted: reasons and excerpts quote raw input), so a
 // file full of garbage costs disk, not memory. Counted by error code for the report.
 class RejectWriter : public ingest::RejectSink {
  public:
-  RejectWriter(internal::AtomicFileWriter& out, const redaction::Redactor& redactor,
+  RejectWriter(internal::AtomicFileWriter& out, LazyRedactor& redactor,
                redaction::MappingSink& mappings)
       : out_(out), redactor_(redactor), mappings_(mappings) {}
   void reject(ingest::Reject reject) override {
+    auto redactor = redactor_.get();
+    if (!redactor) {
+      status_ = fail(redactor.error());
+      return;
+    }
     json line{{"file", reject.file},
               {"line", reject.line},
               {"code", error_code_name(reject.code)},
-              {"reason", redactor_.redact_text(reject.reason, mappings_, nullptr)},
-              {"excerpt", redactor_.redact_text(reject.excerpt, mappings_, nullptr)}};
+              {"reason", (*redactor)->redact_text(reject.reason, mappings_, nullptr)},
+              {"excerpt", (*redactor)->redact_text(reject.excerpt, mappings_, nullptr)}};
     ++count_;
     ++by_code_[std::string(error_code_name(reject.code))];
     if (status_) {
@@ -136,7 +174,7 @@ class RejectWriter : public ingest::RejectSink {
 
  private:
   internal::AtomicFileWriter& out_;
-  const redaction::Redactor& redactor_;
+  LazyRedactor& redactor_;
   redaction::MappingSink& mappings_;
   uint64_t count_ = 0;
   std::map<std::string, uint64_t> by_code_;
@@ -479,6 +517,10 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
       throw PackFailed{};
     }
   };
+  redaction::Pseudonymizer pseudonymizer(keys->pseudonym_key);
+  LazyRedactor lazy_redactor(
+      std::async(std::launch::async, [] { return redaction::PiiDetector::create(); }),
+      pseudonymizer);
   std::optional<std::string> previous_sha256;
   if (options.previous_report) {
     auto digest = crypto::sha256_file(*options.previous_report);
@@ -495,13 +537,6 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
     return failed(vault.error());
   }
   opened_vault = vault->get();
-  auto detector = redaction::PiiDetector::create();
-  if (!detector) {
-    return failed(detector.error());
-  }
-  redaction::Pseudonymizer pseudonymizer(keys->pseudonym_key);
-  redaction::Redactor redactor(*detector, pseudonymizer);
-
   fs::path out(options.out_dir);
   auto findings_out = internal::AtomicFileWriter::open((out / "findings.jsonl").string());
   auto rejects_out = internal::AtomicFileWriter::open((out / "rejects.jsonl").string());
@@ -565,7 +600,7 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
   const size_t threads = options.threads > 0
                              ? static_cast<size_t>(options.threads)
                              : std::max<size_t>(1, std::thread::hardware_concurrency());
-  RejectWriter rejects(**rejects_out, redactor, **vault);
+  RejectWriter rejects(**rejects_out, lazy_redactor, **vault);
   Result<IngestResult> ingested = fail(ErrorCode::kInternal, "not read");
   try {
     ingested = ingest_inputs(options, paths, threads, **spill, rejects, stop_if_pack_failed);
@@ -576,6 +611,11 @@ Result<RunOutcome> run_audit(const RunOptions& options) {
     return failed(ingested.error());
   }
   clock.lap("ingest");
+  auto ready_redactor = lazy_redactor.get();
+  if (!ready_redactor) {
+    return failed(ready_redactor.error());
+  }
+  const redaction::Redactor& redactor = **ready_redactor;
   if (!rules()) {
     return rule_error();
   }
