@@ -489,20 +489,28 @@ constexpr size_t kPhoneWordStartBelow = 5;
 constexpr std::string_view kNumberWords[] = {"numéro", "number is", "nummer", "número", "numero"};
 constexpr auto kNumberIndex = index_words(kNumberWords);
 // Reference words: the number they label is an id (order, account, customer, ticket ...).
+// Words that name a number as an id. Each must start a word ("remember", "said" and "je compte
+// sur vous" name nothing); "customer number", "numéro de compte" and the like are read by
+// label_is_reference instead.
 constexpr std::string_view kNotPhoneWords[] = {
-    "order",        "invoice",    "tracking",     "ticket",       "ref",          "account",
-    "id",           "#",          "case",         "serial",       "sku",          "transaction",
-    "pedido",       "bestel",     "confirmation", "booking",      "version",      "build",
-    "timestamp",    "commande",   "isbn",         "fedex",        "ups",          "usps",
-    "parcel",       "shipment",   "po ",          "policy",       "kundennummer", "kundennr",
-    "kunden-nr",    "customer n", "customer id",  "customer #",   "client n",     "client id",
-    "klantnummer",  "klantnr",    "auftrag",      "vorgang",      "rechnung",     "riferimento",
-    "ordine",       "encomenda",  "factura",      "facture",      "fattura",      "factuur",
-    "contract",     "vertrag",    "contrat",      "member",       "mitglied",     "dossier",
-    "aktenzeichen", "konto",      "compte",       "cuenta",       "rekening",     "part n",
-    "part #",       "reserv",     "abonnement",   "subscription", "lieferschein", "sendung",
-    "colis"};
+    "order",        "invoice",      "tracking",     "ticket",
+    "ref",          "account",      "id",           "#",
+    "case",         "serial",       "sku",          "transaction",
+    "pedido",       "bestel",       "confirmation", "booking",
+    "version",      "build",        "timestamp",    "commande",
+    "isbn",         "fedex",        "ups",          "usps",
+    "parcel",       "shipment",     "po ",          "policy",
+    "kundennummer", "kundennr",     "kunden-nr",    "customer id",
+    "customer #",   "client id",    "klantnummer",  "klantnr",
+    "auftrag",      "vorgang",      "rechnung",     "riferimento",
+    "ordine",       "encomenda",    "factura",      "facture",
+    "fattura",      "factuur",      "contract",     "vertrag",
+    "contrat",      "member",       "mitglied",     "dossier",
+    "aktenzeichen", "konto",        "rekening",     "part #",
+    "part no",      "part nr",      "reserv",       "abonnement",
+    "subscription", "lieferschein", "sendung",      "colis"};
 constexpr auto kNotPhoneIndex = index_words(kNotPhoneWords);
+constexpr size_t kWholeWordStart = 64;  // contains_any: every word must start a word
 // What a label word starts with when it names an id ("customer number is", "Kundennummer",
 // "numéro de client"), read only where the label is known to be a number's name.
 constexpr std::string_view kReferenceStems[] = {
@@ -619,7 +627,7 @@ class PhoneContext {
     const LowerWindow before = window_before(text_, pos, 28);
     phone_word_ = contains_any(before, kPhoneIndex, kPhoneWordStartBelow);
     number_word_ = contains_any(before, kNumberIndex);
-    negative_ = contains_any(window_before(text_, pos, 16), kNotPhoneIndex) ||
+    negative_ = contains_any(window_before(text_, pos, 16), kNotPhoneIndex, kWholeWordStart) ||
                 label_is_reference(text_, pos, number_word_);
   }
   std::string_view text_;
@@ -850,49 +858,17 @@ constexpr std::string_view kCardWords[] = {
 constexpr auto kCardIndex = index_words(kCardWords);
 // Words that label an id: a Luhn-valid number after them is a reference, not a card (one random
 // number in ten passes Luhn).
-constexpr std::string_view kNotCardWords[] = {"tracking",
-                                              "fedex",
-                                              "ups",
-                                              "usps",
-                                              "isbn",
-                                              "order",
-                                              "invoice",
-                                              "awb",
-                                              "parcel",
-                                              "shipment",
-                                              "sendung",
-                                              "colis",
-                                              "pedido",
-                                              "imei",
-                                              "serial",
-                                              "ref",
-                                              "transaction",
-                                              "transaktion",
-                                              "transacción",
-                                              "transazione",
-                                              "transactie",
-                                              "txn",
-                                              "ticket",
-                                              "bestel",
-                                              "commande",
-                                              "auftrag",
-                                              "rechnung",
-                                              "facture",
-                                              "factura",
-                                              "fattura",
-                                              "factuur",
-                                              "booking",
-                                              "confirmation",
-                                              "reserv",
-                                              "case",
-                                              "vorgang",
-                                              "ordine",
-                                              "encomenda",
-                                              "dossier",
-                                              "kundennummer",
-                                              "customer number",
-                                              "tx id",
-                                              "tx-id"};
+constexpr std::string_view kNotCardWords[] = {
+    "tracking",    "fedex",        "ups",         "usps",         "isbn",
+    "order",       "invoice",      "awb",         "parcel",       "shipment",
+    "sendung",     "colis",        "pedido",      "imei",         "serial",
+    "ref ",        "ref:",         "ref.",        "ref#",         "reference",
+    "transaction", "transaktion",  "transacción", "transazione",  "transactie",
+    "txn",         "ticket",       "bestel",      "commande",     "auftrag",
+    "rechnung",    "facture",      "factura",     "fattura",      "factuur",
+    "booking",     "confirmation", "reserv",      "case",         "vorgang",
+    "ordine",      "encomenda",    "dossier",     "kundennummer", "customer number",
+    "tx id",       "tx-id"};
 constexpr auto kNotCardIndex = index_words(kNotCardWords);
 
 bool card_digits_ok(const std::string& digits) {
@@ -904,7 +880,11 @@ bool card_digits_ok(const std::string& digits) {
 // such as a USPS tracking number -- a conventionally grouped card inside it is taken.
 void find_cards(std::string_view text, size_t begin, size_t end, size_t order,
                 std::vector<Candidate>& out) {
-  const bool negative = contains_any(window_before(text, begin, 24), kNotCardIndex, 5) &&
+  // An id word only vouches for one unbroken run of digits: a number grouped like a card
+  // ("refund 4111 1111 1111 1111") is checked as one whatever precedes it.
+  const bool one_run = std::all_of(text.begin() + static_cast<std::ptrdiff_t>(begin),
+                                   text.begin() + static_cast<std::ptrdiff_t>(end), is_digit);
+  const bool negative = one_run && contains_any(window_before(text, begin, 24), kNotCardIndex, 5) &&
                         !contains_any(window_before(text, begin, 24), kCardIndex);
   if (negative || extends_number(text, begin, end, " -.")) {
     return;
@@ -1204,9 +1184,8 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
       }
       // The top-level domain ends the word ("a@b.commerce" is not cut to "a@b.com"); a closing
       // quote, arrow or other symbol after it does not continue it.
-      if (span.end < text.size() &&
-          (is_alnum(text[span.end]) || text[span.end] == '_' ||
-           is_email_letter(first_code_point(text.substr(span.end))))) {
+      if (span.end < text.size() && (is_alnum(text[span.end]) || text[span.end] == '_' ||
+                                     is_email_letter(first_code_point(text.substr(span.end))))) {
         return false;
       }
       span.normalized = lower(value);

@@ -504,3 +504,19 @@ TEST_CASE("issue 5: Brazilian mobile and landline numbers", "[redaction][detecto
   CHECK(describe("pedido 11 91234-5678").empty());
   CHECK(describe("range 12 3456-7890").empty());
 }
+
+TEST_CASE("issue 5: id words do not hide grouped cards or phones after ordinary words",
+          "[redaction][detector]") {
+  // A card grouped like a card is one, whatever word precedes it.
+  CHECK(describe("Please refund 4111 1111 1111 1111") == Found{"CARD:4111 1111 1111 1111"});
+  CHECK(describe("For the booking use 4532 0151 1283 0366") ==
+        Found{"CARD:4532 0151 1283 0366"});
+  CHECK(describe("In case: 4111-1111-1111-1111") == Found{"CARD:4111-1111-1111-1111"});
+  CHECK(describe("refund to 4111111111111111 please") == Found{"CARD:4111111111111111"});
+  CHECK(describe("reference 4012888888881881").empty());  // an unbroken id run stays an id
+  // Id words must start a word: "remember", "je compte", "said" name no id.
+  CHECK(describe("Please remember 06 12 34 56 78") == Found{"PHONE:06 12 34 56 78"});
+  CHECK(describe("Je compte sur vous, 06 12 34 56 78") == Found{"PHONE:06 12 34 56 78"});
+  CHECK(describe("she said 06 12 34 56 78 is best") == Found{"PHONE:06 12 34 56 78"});
+  CHECK(describe("my order number is 07911123456").empty());
+}
