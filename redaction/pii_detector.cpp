@@ -293,6 +293,9 @@ struct Rule {
   int prefix_id = -1;
 };
 
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 bool is_alnum(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0;
 }
@@ -1164,6 +1167,16 @@ char32_t first_code_point(std::string_view text) {
   return code_point;
 }
 
+// Bytes in the UTF-8 sequence a lead byte starts (1 for ASCII and stray bytes).
+size_t utf8_length(char lead) {
+  const auto byte = static_cast<unsigned char>(lead);
+  return byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+}
+
+// From here on, scripts that are written without spaces between words (Thai, Lao, Tibetan,
+// Myanmar, CJK, kana, Hangul and their punctuation) -- Latin, Greek and Cyrillic come before.
+constexpr char32_t kUnspacedScriptsFrom = 0x0E00;
+
 // A code point the e-mail pattern takes as a letter beyond ASCII (its class ranges).
 bool is_email_letter(char32_t c) {
   return (c >= 0xC0 && c <= 0x1FFF) || (c >= 0x2070 && c <= 0x209F) ||
@@ -1178,14 +1191,43 @@ bool validate(Check check, std::string_view text, PiiSpan& span) {
   std::string_view value = text.substr(span.begin, span.end - span.begin);
   switch (check) {
     case Check::kEmail: {
-      const size_t at = value.find('@');
+      // Scripts written without spaces (Thai, Chinese, Japanese) glue the address to the words
+      // around it: the local part starts after the last such letter before ASCII ones (below,
+      // the top-level domain ends where its ASCII letters run on into them).
+      size_t at = value.find('@');
+      size_t start = 0;
+      for (size_t i = 0; i < at;) {
+        const size_t length = utf8_length(value[i]);
+        if (first_code_point(value.substr(i)) >= kUnspacedScriptsFrom && i + length < at &&
+            static_cast<unsigned char>(value[i + length]) < 0x80) {
+          start = i + length;
+        }
+        i += length;
+      }
+      if (start > 0) {
+        span.begin += start;
+        value.remove_prefix(start);
+        at -= start;
+      }
       if (at == 0 || value.front() == '.' || value[at - 1] == '.') {
         return false;
       }
-      // The top-level domain ends the word ("a@b.commerce" is not cut to "a@b.com"); a closing
-      // quote, arrow or other symbol after it does not continue it.
-      if (span.end < text.size() && (is_alnum(text[span.end]) || text[span.end] == '_' ||
-                                     is_email_letter(first_code_point(text.substr(span.end))))) {
+      // A top-level domain is ASCII or all in one other script, never both: ASCII letters
+      // running on into an unspaced script end at the script change.
+      const size_t dot = value.rfind('.');
+      size_t ascii = dot + 1;
+      while (ascii < value.size() && is_alpha(value[ascii])) {
+        ++ascii;
+      }
+      if (ascii - (dot + 1) >= 2 && ascii < value.size() &&
+          first_code_point(value.substr(ascii)) >= kUnspacedScriptsFrom) {
+        span.end = span.begin + ascii;
+        value = value.substr(0, ascii);
+      } else if (span.end < text.size() &&
+                 (is_alnum(text[span.end]) || text[span.end] == '_' ||
+                  is_email_letter(first_code_point(text.substr(span.end))))) {
+        // The top-level domain ends the word ("a@b.commerce" is not cut to "a@b.com"); a
+        // closing quote, arrow or other symbol after it does not continue it.
         return false;
       }
       span.normalized = lower(value);

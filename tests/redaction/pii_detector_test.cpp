@@ -316,6 +316,14 @@ TEST_CASE("issue 5: e-mail addresses with accented local parts, IDN domains and 
   CHECK(describe("\u201cjane@example.org\u201d") == Found{"EMAIL:jane@example.org"});
   CHECK(describe("mail\u00a0jane@example.org") == Found{"EMAIL:jane@example.org"});
   CHECK(describe("\U0001F600jane@example.org") == Found{"EMAIL:jane@example.org"});
+  // Scripts without spaces glue the address to the sentence: only the address is taken.
+  CHECK(describe("ส่งอีเมลไปที่somchai@example.comแล้วรอการตอบกลับภายในสามวันทำการ") ==
+        Found{"EMAIL:somchai@example.com"});
+  CHECK(describe("我的邮箱是zhang.wei@example.cn请尽快回复我们的客户服务团队谢谢您的耐心等待") ==
+        Found{"EMAIL:zhang.wei@example.cn"});
+  CHECK(describe("邮箱：zhang@example.org。") == Found{"EMAIL:zhang@example.org"});
+  CHECK(describe("メールはtanaka@example.jpです") == Found{"EMAIL:tanaka@example.jp"});
+  CHECK(describe("send it to 用户@例子.广告 please") == Found{"EMAIL:用户@例子.广告"});
 }
 
 TEST_CASE("issue 5: an address takes its unit, city, state and postcode", "[redaction][detector]") {
@@ -509,8 +517,7 @@ TEST_CASE("issue 5: id words do not hide grouped cards or phones after ordinary 
           "[redaction][detector]") {
   // A card grouped like a card is one, whatever word precedes it.
   CHECK(describe("Please refund 4111 1111 1111 1111") == Found{"CARD:4111 1111 1111 1111"});
-  CHECK(describe("For the booking use 4532 0151 1283 0366") ==
-        Found{"CARD:4532 0151 1283 0366"});
+  CHECK(describe("For the booking use 4532 0151 1283 0366") == Found{"CARD:4532 0151 1283 0366"});
   CHECK(describe("In case: 4111-1111-1111-1111") == Found{"CARD:4111-1111-1111-1111"});
   CHECK(describe("refund to 4111111111111111 please") == Found{"CARD:4111111111111111"});
   CHECK(describe("reference 4012888888881881").empty());  // an unbroken id run stays an id
