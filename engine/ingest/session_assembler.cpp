@@ -44,13 +44,16 @@ CallInfo call_info(const nlohmann::json& metadata) {
   return info;
 }
 
-// A call-log message's identity: its call, position (its time when the position is unknown),
-// role, tool call ids and text.
+// A call-log message's identity: its call, position, time, role, tool call ids and text. The
+// time keeps apart messages that share a call id and position without being the same (otel
+// per-message events without trace or span ids fall back to the session id, and each file's
+// positions start at 0); a call logged twice repeats its times too.
 std::string call_identity(const CallInfo& info, const core::Message& message) {
   std::string key = info.call_id;
   key += '\0';
-  key += info.position >= 0 ? std::to_string(info.position)
-                            : "t" + std::to_string(message.timestamp_ns);
+  key += std::to_string(info.position);
+  key += '\0';
+  key += std::to_string(message.timestamp_ns);
   key += '\0';
   key += std::to_string(static_cast<int>(message.role));
   key += '\0';

@@ -174,6 +174,20 @@ TEST_CASE("issue 5: a call logged twice adds nothing, history and all",
   CHECK(assembler.duplicate_count() == 8);
 }
 
+TEST_CASE("issue 5: one call id and position at two times are two messages",
+          "[ingest][assembler][history]") {
+  using core::Role;
+  SessionAssembler assembler;
+  // otel per-message events without trace or span ids, in two files: the call id falls back
+  // to the session and each file's positions start at 0.
+  assembler.add(call("hello", Role::kUser, 10, "s", 0));
+  assembler.add(call("yes", Role::kUser, 11, "s", 1));
+  assembler.add(call("hello again", Role::kUser, 50, "s", 0));
+  assembler.add(call("yes", Role::kUser, 51, "s", 1));
+  CHECK(dump(assembler.take_conversations()) == "s: hello yes hello again yes\n");
+  CHECK(assembler.duplicate_count() == 0);
+}
+
 TEST_CASE("tool-call-only assistant messages differ by their tool call ids",
           "[ingest][assembler][history]") {
   using core::Role;
