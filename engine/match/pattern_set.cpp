@@ -250,7 +250,14 @@ Status PatternSet::compile() {
       std::string min;
       std::string max;
       const RE2& re = impl_->single(id);
-      if (re.PossibleMatchRange(&min, &max, 4) && !min.empty() &&
+      // PossibleMatchRange reads a match as if it began the text, so an empty-width assertion
+      // (\b, \B, ^, $) may rule out there a branch that matches mid-text: such patterns are
+      // never gated.
+      const std::string& pattern = impl_->patterns[static_cast<size_t>(id)]->pattern;
+      const bool assertions = pattern.find("\\b") != std::string::npos ||
+                              pattern.find("\\B") != std::string::npos ||
+                              pattern.find_first_of("^$") != std::string::npos;
+      if (!assertions && re.PossibleMatchRange(&min, &max, 4) && !min.empty() &&
           (static_cast<unsigned char>(min[0]) & 0x80) != 0) {
         p.needs_non_ascii.resize(impl_->patterns.size(), false);
         p.needs_non_ascii[static_cast<size_t>(id)] = true;

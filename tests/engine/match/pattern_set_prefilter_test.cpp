@@ -112,6 +112,10 @@ TEST_CASE("issue 5: prefilter: patterns that need a non-ASCII byte skip ASCII te
     CHECK(filtered.matches_any(text) == set.matches_any(text));
   }
   CHECK(filtered.match("\u043egnore") == std::vector<int>{1});
+  // An empty-width assertion can hide where a match may start: never gated.
+  auto [set2, filtered2] = both({{"\\B\\d\\d|[\\x{FF21}-\\x{FF3A}]{4,}", {}}});
+  CHECK(filtered2.match("a12") == std::vector<int>{0});
+  CHECK(filtered2.match("a12") == set2.match("a12"));
   CHECK(filtered.match("ign\u043ere") == std::vector<int>{1, 3});
 }
 
