@@ -1,5 +1,6 @@
 #include "engine/ingest/internal/langchain_format.h"
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <utility>
@@ -20,6 +21,8 @@ const json* member(const json& object, std::string_view key) {
   auto it = object.find(key);
   return it == object.end() || it->is_null() ? nullptr : &*it;
 }
+
+constexpr size_t kMaxHeldCalls = 4096;  // see State::pending_runs
 
 constexpr std::string_view kKnownEvents[] = {
     "chain_start",       "chain_end",        "chain_error",
@@ -224,7 +227,10 @@ struct LangchainReader::State {
     std::vector<core::Message> pending;
   };
   std::map<std::string, Run> runs;
-  std::vector<std::string> pending_runs;  // runs with held inputs, in the order they started
+  // Runs that held inputs, in the order they started. At most kMaxHeldCalls: past that the
+  // oldest call's inputs go out without waiting for its end (a later error of that call then
+  // has no message to mark), so a log of starts without ends cannot fill memory.
+  std::deque<std::string> pending_runs;
   std::optional<int64_t> last_time;
 
   void reject(ErrorCode code, std::string reason) {
@@ -549,6 +555,10 @@ struct LangchainReader::State {
       }
       for (core::Message& message : messages_in) {
         run.pending.push_back(std::move(message));
+      }
+      while (pending_runs.size() > kMaxHeldCalls) {
+        send(runs[pending_runs.front()].pending);
+        pending_runs.pop_front();
       }
       return;
     }

@@ -204,6 +204,29 @@ TEST_CASE("issue 5: langchain: a failed tool call is a tool message carrying its
   CHECK(rejects[0].code == ErrorCode::kMissingField);
 }
 
+TEST_CASE("issue 5: langchain: inputs of calls that never end are not held without bound",
+          "[ingest][langchain]") {
+  size_t emitted = 0;
+  internal::LangchainReader reader(
+      "starts.jsonl",
+      internal::SessionSinks{[&](core::Message&&) { ++emitted; }, [](Error, std::string_view) {}});
+  const int calls = 5000;  // more than the reader holds
+  for (int i = 0; i < calls; ++i) {
+    const json record = {
+        {"event", "on_chat_model_start"},
+        {"run_id", "run-" + std::to_string(i)},
+        {"timestamp", 1782990000000 + i},
+        {"metadata", {{"session_id", "s"}}},
+        {"messages", json::array({json::array({{{"type", "human"}, {"content", "q"}}})})}};
+    reader.read(record, record.dump(), i + 1);
+  }
+  // The oldest calls' inputs went out before the end of the file; none is lost at the end.
+  CHECK(emitted > 0);
+  CHECK(emitted < static_cast<size_t>(calls));
+  reader.finish();
+  CHECK(emitted == static_cast<size_t>(calls));
+}
+
 TEST_CASE("langchain: message classes in every serialized form map to roles",
           "[ingest][langchain]") {
   auto out = read_text(
