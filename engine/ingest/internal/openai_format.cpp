@@ -206,7 +206,8 @@ std::vector<Choice> fold_chunks(const json& chunks, json& response_fields) {
           choice.text += content->get<std::string>();
           choice.has_text = true;
         }
-        if (const json* refusal = member(*delta, "refusal"); refusal && refusal->is_string()) {
+        if (const json* refusal = member(*delta, "refusal");
+            refusal && refusal->is_string() && !refusal->get_ref<const std::string&>().empty()) {
           choice.refusal = choice.refusal.value_or("") + refusal->get<std::string>();
         }
         if (const json* calls = member(*delta, "tool_calls"); calls && calls->is_array()) {
@@ -222,7 +223,7 @@ std::vector<Choice> fold_chunks(const json& chunks, json& response_fields) {
   }
   std::vector<Choice> out;
   for (auto& entry : by_index) {
-    if (!entry.second.has_text && entry.second.refusal) {
+    if ((!entry.second.has_text || entry.second.text.empty()) && entry.second.refusal) {
       entry.second.text = *entry.second.refusal;
       entry.second.has_text = true;
     }
@@ -364,7 +365,7 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
           }
         }
         choice.refusal = refusal_text(*message);
-        if (!choice.has_text && choice.refusal) {
+        if ((!choice.has_text || choice.text.empty()) && choice.refusal) {
           choice.text = *choice.refusal;
           choice.has_text = true;
         }

@@ -143,6 +143,21 @@ TEST_CASE("openai: the completion's own created, next to the request, dates the 
   CHECK(out.rejects.rejects()[0].reason.find("created") != std::string::npos);
 }
 
+TEST_CASE("issue 5: openai: empty refusals mark nothing; empty content gives way to a refusal",
+          "[ingest][openai]") {
+  auto out = read_text(
+      R"json({"timestamp": "2026-07-01T09:00:00Z", "request": {"metadata": {"session_id": "r"}, "messages": [{"role": "user", "content": "q1"}]}, "response": {"choices": [{"index": 0, "message": {"role": "assistant", "content": "", "refusal": "I can't help with that."}}]}}
+{"timestamp": "2026-07-01T09:01:00Z", "request": {"metadata": {"session_id": "r"}, "messages": [{"role": "user", "content": "q2"}]}, "response": [{"choices": [{"index": 0, "delta": {"role": "assistant", "content": "Sure, ", "refusal": ""}}]}, {"choices": [{"index": 0, "delta": {"content": "here it is."}, "finish_reason": "stop"}]}]}
+)json",
+      InputFormat::kOpenai);
+  REQUIRE(out.stats);
+  REQUIRE(out.messages.size() == 4);
+  CHECK(out.messages[1].text == "I can't help with that.");
+  CHECK(out.messages[1].metadata.value("refusal", false) == true);
+  CHECK(out.messages[3].text == "Sure, here it is.");
+  CHECK_FALSE(out.messages[3].metadata.contains("refusal"));
+}
+
 TEST_CASE("issue 5: openai: a record time that does not parse is a reject, not skipped",
           "[ingest][openai]") {
   auto out = read_text(
