@@ -214,8 +214,9 @@ const RuleSpec kRules[] = {
      R"((?m:^)[ \t]*)"
      R"((?i:full name|name|nombre|nom)[ \t]*:|[,;|(][ \t]*(?i:name)[ \t]*:|)"
      R"(\b(?:Full name|Name|Nombre|Nom|Naam|Nome)[ \t]*:)[ \t]*)",
-     // Later words need a lower-case second letter: "Jürgen Patel USPS ..." stops before USPS.
-     CA_NAME},
+     // Later words need a lower-case second letter: "Jürgen Patel USPS ..." stops before USPS;
+     // a name all in capitals, as embossed on cards ("Cardholder: MARIA GARCIA"), is taken whole.
+     R"((?:[A-Z][A-Z'\-]+(?:[ \t]+[A-Z][A-Z'\-]+){1,2}|)" CA_NAME R"())"},
     // A title before a name: "ask for Mrs. Jennifer Adams", "Herr Stefan Koch".
     {PiiType::kPersonName, Check::kPersonName,
      R"(\b(?:Mr|Mrs|Ms|Mx|Dr|Herr|Frau|Mme|Madame|Monsieur|Sr|Sra|Srta|Señor|Señora|Signor|)"
@@ -1093,15 +1094,15 @@ bool looks_like_person(std::string_view value) {
 // "Product Name: ...", "Plan Name: ...": a field label whose qualifier names a thing. `begin` is
 // where the value starts; the label is the word before the ':' in front of it.
 constexpr std::string_view kThingFieldWords[] = {
-    "product",      "plan",     "company",  "business",     "file",     "device",   "network",
-    "wifi",         "store",    "shop",     "brand",        "host",     "project",  "app",
-    "item",         "package",  "model",    "team",         "group",    "org",      "organisation",
-    "organization", "domain",   "server",   "bank",         "street",   "city",     "course",
-    "event",        "venue",    "hotel",    "pet",          "user",     "screen",   "channel",
-    "workspace",    "tier",     "service",  "subscription", "campaign", "job",      "task",
-    "printer",      "router",   "database", "table",        "field",    "column",   "folder",
-    "document",     "template", "promo",    "coupon",       "vendor",   "merchant", "supplier",
-    "produkt",      "produit",  "producto", "prodotto"};
+    "product",      "plan",     "company",      "business", "file",     "device",   "network",
+    "wifi",         "store",    "shop",         "brand",    "host",     "project",  "app",
+    "item",         "package",  "model",        "team",     "group",    "org",      "organisation",
+    "organization", "domain",   "server",       "bank",     "street",   "city",     "course",
+    "event",        "venue",    "hotel",        "pet",      "screen",   "channel",  "workspace",
+    "tier",         "service",  "subscription", "campaign", "job",      "task",     "printer",
+    "router",       "database", "table",        "field",    "column",   "folder",   "document",
+    "template",     "promo",    "coupon",       "vendor",   "merchant", "supplier", "produkt",
+    "produit",      "producto", "prodotto"};
 
 bool thing_field_label(std::string_view text, size_t begin) {
   size_t pos = begin;

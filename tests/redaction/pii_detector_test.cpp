@@ -527,3 +527,13 @@ TEST_CASE("issue 5: id words do not hide grouped cards or phones after ordinary 
   CHECK(describe("she said 06 12 34 56 78 is best") == Found{"PHONE:06 12 34 56 78"});
   CHECK(describe("my order number is 07911123456").empty());
 }
+
+TEST_CASE("issue 5: names in capitals after holder labels, and user name labels",
+          "[redaction][detector]") {
+  CHECK(describe("Cardholder: MARIA GARCIA") == Found{"NAME:MARIA GARCIA"});
+  CHECK(describe("Name on card: JOHN SMITH") == Found{"NAME:JOHN SMITH"});
+  CHECK(describe("Cardholder: Maria Garcia") == Found{"NAME:Maria Garcia"});
+  CHECK(describe("Cardholder: JOHN Smith") == Found{"NAME:JOHN Smith"});
+  CHECK(describe("User Name: John Smith") == Found{"NAME:John Smith"});
+  CHECK(describe("Product Name: Wireless Mouse").empty());
+}
