@@ -122,12 +122,16 @@ class LazyRedactor {
 
   Result<const redaction::Redactor*> get() {
     if (!redactor_ && !error_) {
-      Result<redaction::PiiDetector> detector = detector_future_.get();
-      if (!detector) {
-        error_ = detector.error();
-      } else {
-        detector_.emplace(std::move(*detector));
-        redactor_.emplace(*detector_, pseudonymizer_);
+      try {
+        Result<redaction::PiiDetector> detector = detector_future_.get();
+        if (!detector) {
+          error_ = detector.error();
+        } else {
+          detector_.emplace(std::move(*detector));
+          redactor_.emplace(*detector_, pseudonymizer_);
+        }
+      } catch (const std::exception& e) {  // std::bad_alloc from the compile: asked once
+        error_ = Error{ErrorCode::kInternal, std::string("PII detector: ") + e.what(), {}};
       }
     }
     if (error_) {
