@@ -91,6 +91,13 @@ constexpr const char* kDate =
   R"((?:[ \t]+\d{1,2})?(?:,?[ \t]+[A-Z]{2}\b(?:[ \t]+)" CA_ADDR_POSTCODE                        \
   R"()?|,?[ \t]+)" CA_ADDR_POSTCODE R"())?)"
 
+// Letters of e-mail addresses as RE2 class contents (see the e-mail rule); is_email_letter
+// holds the same ranges for the check.
+#define CA_EMAIL_LETTER                                                                          \
+  R"(A-Za-z\x{C0}-\x{1FFF}\x{2070}-\x{209F}\x{20D0}-\x{218F}\x{2C00}-\x{2FFF}\x{3040}-\x{D7FF})" \
+  R"(\x{F900}-\x{FDFF}\x{FE70}-\x{FEFE}\x{FF10}-\x{FFEF}\x{10000}-\x{1EFFF}\x{1FB00}-\x{10FFFF})"
+#define CA_EMAIL_WORD "0-9" CA_EMAIL_LETTER
+
 // A person's name: capitalised words, lower-case particles between them ("Sanne de Jong",
 // "Pieter van den Berg", "Ludwig van Beethoven").
 #define CA_NAME_PARTICLE \
@@ -113,11 +120,10 @@ const RuleSpec kRules[] = {
     // CJK punctuation and emoji: \p{L} compiles to ~1300 RE2 instructions per copy, and ten
     // copies (39k instructions) made each span search 40x slower than this (1.1k).
     {PiiType::kEmail, Check::kEmail, nullptr,
-     R"([0-9A-Za-z\x{C0}-\x{1FFF}\x{2070}-\x{209F}\x{20D0}-\x{218F}\x{2C00}-\x{2FFF}\x{3040}-\x{D7FF}\x{F900}-\x{FDFF}\x{FE70}-\x{FEFE}\x{FF10}-\x{FFEF}\x{10000}-\x{1EFFF}\x{1FB00}-\x{10FFFF}._%+\-]+)"
-     R"((?:['’][0-9A-Za-z\x{C0}-\x{1FFF}\x{2070}-\x{209F}\x{20D0}-\x{218F}\x{2C00}-\x{2FFF}\x{3040}-\x{D7FF}\x{F900}-\x{FDFF}\x{FE70}-\x{FEFE}\x{FF10}-\x{FFEF}\x{10000}-\x{1EFFF}\x{1FB00}-\x{10FFFF}._%+\-]+)*@)"
-     R"([0-9A-Za-z\x{C0}-\x{1FFF}\x{2070}-\x{209F}\x{20D0}-\x{218F}\x{2C00}-\x{2FFF}\x{3040}-\x{D7FF}\x{F900}-\x{FDFF}\x{FE70}-\x{FEFE}\x{FF10}-\x{FFEF}\x{10000}-\x{1EFFF}\x{1FB00}-\x{10FFFF}](?:[0-9A-Za-z\x{C0}-\x{1FFF}\x{2070}-\x{209F}\x{20D0}-\x{218F}\x{2C00}-\x{2FFF}\x{3040}-\x{D7FF}\x{F900}-\x{FDFF}\x{FE70}-\x{FEFE}\x{FF10}-\x{FFEF}\x{10000}-\x{1EFFF}\x{1FB00}-\x{10FFFF}\-]*[0-9A-Za-z\x{C0}-\x{1FFF}\x{2070}-\x{209F}\x{20D0}-\x{218F}\x{2C00}-\x{2FFF}\x{3040}-\x{D7FF}\x{F900}-\x{FDFF}\x{FE70}-\x{FEFE}\x{FF10}-\x{FFEF}\x{10000}-\x{1EFFF}\x{1FB00}-\x{10FFFF}])?)"
-     R"((?:\.[0-9A-Za-z\x{C0}-\x{1FFF}\x{2070}-\x{209F}\x{20D0}-\x{218F}\x{2C00}-\x{2FFF}\x{3040}-\x{D7FF}\x{F900}-\x{FDFF}\x{FE70}-\x{FEFE}\x{FF10}-\x{FFEF}\x{10000}-\x{1EFFF}\x{1FB00}-\x{10FFFF}](?:[0-9A-Za-z\x{C0}-\x{1FFF}\x{2070}-\x{209F}\x{20D0}-\x{218F}\x{2C00}-\x{2FFF}\x{3040}-\x{D7FF}\x{F900}-\x{FDFF}\x{FE70}-\x{FEFE}\x{FF10}-\x{FFEF}\x{10000}-\x{1EFFF}\x{1FB00}-\x{10FFFF}\-]*[0-9A-Za-z\x{C0}-\x{1FFF}\x{2070}-\x{209F}\x{20D0}-\x{218F}\x{2C00}-\x{2FFF}\x{3040}-\x{D7FF}\x{F900}-\x{FDFF}\x{FE70}-\x{FEFE}\x{FF10}-\x{FFEF}\x{10000}-\x{1EFFF}\x{1FB00}-\x{10FFFF}])?)*)"
-     R"(\.[A-Za-z\x{C0}-\x{1FFF}\x{2070}-\x{209F}\x{20D0}-\x{218F}\x{2C00}-\x{2FFF}\x{3040}-\x{D7FF}\x{F900}-\x{FDFF}\x{FE70}-\x{FEFE}\x{FF10}-\x{FFEF}\x{10000}-\x{1EFFF}\x{1FB00}-\x{10FFFF}]{2,24})"},
+     R"([)" CA_EMAIL_WORD R"(._%+\-]+(?:['’][)" CA_EMAIL_WORD R"(._%+\-]+)*@)"
+     R"([)" CA_EMAIL_WORD R"(](?:[)" CA_EMAIL_WORD R"(\-]*[)" CA_EMAIL_WORD R"(])?)"
+     R"((?:\.[)" CA_EMAIL_WORD R"(](?:[)" CA_EMAIL_WORD R"(\-]*[)" CA_EMAIL_WORD R"(])?)*)"
+     R"(\.[)" CA_EMAIL_LETTER R"(]{2,24})"},
     {PiiType::kSecret, Check::kSecretShape, nullptr,
      R"(\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b)"},
     {PiiType::kSecret, Check::kSecretShape, nullptr,
@@ -277,6 +283,8 @@ const RuleSpec kRules[] = {
 };
 
 #undef CA_SEP
+#undef CA_EMAIL_LETTER
+#undef CA_EMAIL_WORD
 #undef CA_NAME_PARTICLE
 #undef CA_NAME
 #undef CA_ADDR_UNIT_BEFORE
@@ -492,7 +500,6 @@ constexpr size_t kPhoneWordStartBelow = 5;
 // ("numéro de commande 0612345678", "pedido número 912345678").
 constexpr std::string_view kNumberWords[] = {"numéro", "number is", "nummer", "número", "numero"};
 constexpr auto kNumberIndex = index_words(kNumberWords);
-// Reference words: the number they label is an id (order, account, customer, ticket ...).
 // Words that name a number as an id. Each must start a word ("remember", "said" and "je compte
 // sur vous" name nothing); "customer number", "numéro de compte" and the like are read by
 // label_is_reference instead.
@@ -526,13 +533,6 @@ constexpr std::string_view kReferenceStems[] = {
     "tracking", "confirm",  "subscri", "serial",   "kassenbon", "beleg",    "quittung", "receipt"};
 constexpr std::string_view kNumberSuffixes[] = {"nummer", "number", "nr", "no", "id", "num"};
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // Whether the word that names the number at `pos` names an id. The label is found by going back
 // over separators and number words ("order number is 0612...", "pedido número 9123...",
 // "Kundennummer: 0151..."); it counts when a number word says it names a number (skipped, in
@@ -561,12 +561,14 @@ bool label_is_reference(std::string_view text, size_t pos, bool number_word) {
       pos = start;
       continue;
     }
-    number_word =
-        number_word || std::any_of(std::begin(kNumberSuffixes), std::end(kNumberSuffixes),
-                                   [&](std::string_view s) { return ends_with(word, s); });
-    return number_word &&
-           std::any_of(std::begin(kReferenceStems), std::end(kReferenceStems),
-                       [&](std::string_view stem) { return starts_with(word, stem); });
+    number_word = number_word || std::any_of(std::begin(kNumberSuffixes), std::end(kNumberSuffixes),
+                                             [&](std::string_view s) {
+                                               return std::string_view(word).ends_with(s);
+                                             });
+    return number_word && std::any_of(std::begin(kReferenceStems), std::end(kReferenceStems),
+                                      [&](std::string_view stem) {
+                                        return std::string_view(word).starts_with(stem);
+                                      });
   }
   return false;
 }
@@ -1073,7 +1075,7 @@ bool is_team_word(std::string_view word) {
     return true;
   }
   return std::any_of(std::begin(kTeamSuffixes), std::end(kTeamSuffixes), [&](std::string_view s) {
-    return word.size() > s.size() && word.substr(word.size() - s.size()) == s;
+    return word.size() > s.size() && word.ends_with(s);
   });
 }
 
@@ -1148,13 +1150,19 @@ bool looks_like_introduced_name(std::string_view value) {
   return true;
 }
 
+// Bytes in the UTF-8 sequence a lead byte starts (1 for ASCII and stray bytes).
+size_t utf8_length(char lead) {
+  const auto byte = static_cast<unsigned char>(lead);
+  return byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+}
+
 // The code point a UTF-8 text starts with; 0 for ASCII or a malformed sequence.
 char32_t first_code_point(std::string_view text) {
   const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
   if (text.empty() || byte(0) < 0xC0) {
     return 0;
   }
-  const size_t length = byte(0) >= 0xF0 ? 4 : byte(0) >= 0xE0 ? 3 : 2;
+  const size_t length = utf8_length(text[0]);
   if (text.size() < length) {
     return 0;
   }
@@ -1166,12 +1174,6 @@ char32_t first_code_point(std::string_view text) {
     code_point = code_point << 6 | (byte(i) & 0x3F);
   }
   return code_point;
-}
-
-// Bytes in the UTF-8 sequence a lead byte starts (1 for ASCII and stray bytes).
-size_t utf8_length(char lead) {
-  const auto byte = static_cast<unsigned char>(lead);
-  return byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
 }
 
 // From here on, scripts that are written without spaces between words (Thai, Lao, Tibetan,
