@@ -14,16 +14,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sessions=${1:-20000}
 threads=${THREADS:-1}
-work=${BENCH_DIR:-/tmp/convaudit-bench}
-mkdir -p "$work"
-bin=${CONVAUDIT_BIN:-}
-if [ -z "$bin" ]; then
-  cmake --preset release >/dev/null
-  cmake --build --preset release >/dev/null
-  bin=build/release/cli/convaudit
-fi
-log="$work/logs-$sessions.jsonl"
-[ -f "$log" ] || python3 bench/gen_logs.py --sessions "$sessions" --out "$log"
+# shellcheck source=bench/setup.sh
+. bench/setup.sh
+log=$(bench_logs "$sessions")
 packs="$work/pack-cost"
 rm -rf "$packs" "$work/keys-pack-cost"
 "$bin" keygen --out "$work/keys-pack-cost" >/dev/null

@@ -12,22 +12,15 @@ cd "$(dirname "$0")/.."
 small=${1:-10000}
 large=$((small * 10))
 threads=${THREADS:-0}
-work=${BENCH_DIR:-/tmp/convaudit-bench}
-mkdir -p "$work"
-bin=${CONVAUDIT_BIN:-}
-if [ -z "$bin" ]; then
-  cmake --preset release >/dev/null
-  cmake --build --preset release >/dev/null
-  bin=build/release/cli/convaudit
-fi
+# shellcheck source=bench/setup.sh
+. bench/setup.sh
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "threads: ${threads} (0 = all cores)"
 cores=$(nproc)  # cores the run can use: MB/s/core divides by them
 if [ "$threads" -gt 0 ] && [ "$threads" -lt "$cores" ]; then cores=$threads; fi
 printf '%-10s %10s %10s %9s %10s %10s %12s %12s\n' sessions messages input_MB wall_s MB/s MB/s/core conv/s peak_RSS_MB
 for sessions in "$small" "$large"; do
-  log="$work/logs-$sessions.jsonl"
-  [ -f "$log" ] || python3 bench/gen_logs.py --sessions "$sessions" --out "$log"
+  log=$(bench_logs "$sessions")
   rm -rf "$work/out-$sessions" "$work/keys"
   "$bin" keygen --out "$work/keys" >/dev/null
   /usr/bin/time -f '%e %M' -o "$work/time-$sessions" \
