@@ -8,6 +8,7 @@
 #include <re2/set.h>
 
 #include "engine/core/check.h"
+#include "engine/match/internal/literal_matcher.h"
 #include "engine/match/internal/re2_options.h"
 
 namespace convaudit::match {
@@ -62,6 +63,10 @@ struct Prefilter {
   std::vector<int> always_ascii;      // `always` without them
   std::vector<int> everything;        // every pattern id (the degraded answer)
   std::unique_ptr<RE2::Set> atoms;
+  // The same atoms for ASCII text (most messages): one Aho-Corasick pass. RE2::Set must report
+  // every atom, so its DFA states also record which atoms were seen so far, and new texts keep
+  // making new states (callgrind: 7 us per bench message, 10% of a run). nullptr: not usable.
+  std::unique_ptr<internal::LiteralMatcher> ascii_atoms;
   size_t atom_count = 0;
   bool usable = false;  // compiled, and the atom set (if any atoms) compiled
 };
@@ -116,21 +121,28 @@ struct PatternSet::Impl {
     if (!p.usable) {
       return p.everything;
     }
-    const bool ascii_text =
-        !p.needs_non_ascii.empty() &&
+    const bool ascii =
         std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; });
+    const bool ascii_text = ascii && !p.needs_non_ascii.empty();
     const std::vector<int>& always = ascii_text ? p.always_ascii : p.always;
     if (p.atoms == nullptr) {
       return always;
     }
     std::vector<int> found;
-    RE2::Set::ErrorInfo info;
-    if (!p.atoms->Match(text, &found, &info)) {
-      if (info.kind == RE2::Set::kNoError) {
+    if (ascii && p.ascii_atoms != nullptr) {
+      p.ascii_atoms->find(std::string_view(text.data(), text.size()), found);
+      if (found.empty()) {
         return always;  // no atom occurs
       }
-      fallbacks.fetch_add(1, std::memory_order_relaxed);  // never read as "no atom"
-      return p.everything;
+    } else {
+      RE2::Set::ErrorInfo info;
+      if (!p.atoms->Match(text, &found, &info)) {
+        if (info.kind == RE2::Set::kNoError) {
+          return always;  // no atom occurs
+        }
+        fallbacks.fetch_add(1, std::memory_order_relaxed);  // never read as "no atom"
+        return p.everything;
+      }
     }
     scratch.clear();
     std::vector<int> level_atoms;
@@ -277,6 +289,7 @@ Status PatternSet::compile() {
       usable = usable && set->Compile();
       if (usable) {
         p.atoms = std::move(set);
+        p.ascii_atoms = internal::LiteralMatcher::build(all_atoms);
       }
     }
     p.usable = usable;
