@@ -7,16 +7,24 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
+
+#include "engine/ingest/internal/fingerprint.h"
 
 namespace convaudit::ingest {
 namespace {
+
+using internal::Fingerprint;
+using internal::FingerprintBuilder;
 
 // What a chat-API reader says about the call a message came from (see chat_common.h).
 struct CallInfo {
   std::string call_id;    // empty: not from a call log
   int64_t position = -1;  // -1: unknown
-  std::string tool_key;   // ids of the tool calls it makes: tool-call-only messages differ
+  // The ids of the tool calls it makes (the whole call when it has no id), fingerprinted:
+  // tool-call-only messages differ by them, and a call without ids can be long.
+  Fingerprint tool_key;
 };
 
 CallInfo call_info(const nlohmann::json& metadata) {
@@ -33,14 +41,16 @@ CallInfo call_info(const nlohmann::json& metadata) {
   if (position != metadata.end() && position->is_number_integer()) {
     info.position = position->get<int64_t>();
   }
+  FingerprintBuilder tool_key;
   if (auto calls = metadata.find("tool_calls"); calls != metadata.end() && calls->is_array()) {
     for (const auto& call : *calls) {
       if (call.is_object()) {
         auto call_id = call.find("id");
-        info.tool_key += (call_id != call.end() ? call_id->dump() : call.dump()) + ",";
+        tool_key.add(call_id != call.end() ? call_id->dump() : call.dump());
       }
     }
   }
+  info.tool_key = tool_key.finish();
   return info;
 }
 
@@ -48,19 +58,24 @@ CallInfo call_info(const nlohmann::json& metadata) {
 // time keeps apart messages that share a call id and position without being the same (otel
 // per-message events without trace or span ids fall back to the session id, and each file's
 // positions start at 0); a call logged twice repeats its times too.
-std::string call_identity(const CallInfo& info, const core::Message& message) {
-  std::string key = info.call_id;
-  key += '\0';
-  key += std::to_string(info.position);
-  key += '\0';
-  key += std::to_string(message.timestamp_ns);
-  key += '\0';
-  key += std::to_string(static_cast<int>(message.role));
-  key += '\0';
-  key += info.tool_key;
-  key += '\0';
-  key += message.text;
-  return key;
+//
+// Kept as a 128-bit fingerprint, not a copy: a session's identities would otherwise hold every
+// call-log text of the session a second time. Two different identities of one session share a
+// fingerprint with probability about n^2 / 2^129 for n messages (below 10^-20 even at 10^8), so
+// a message wrongly taken for a repeat is negligible. The fields are framed by their lengths, so
+// no text can pose as another message's fields (a NUL-separated key could be forged that way).
+// Identities differ in call, position or time whenever they are not repeats, and those are set by
+// the logging system, not by what a user types, so MurmurHash3's crafted collisions do not apply.
+Fingerprint call_identity(const CallInfo& info, const core::Message& message) {
+  return FingerprintBuilder()
+      .add(info.call_id)
+      .add(info.position)
+      .add(message.timestamp_ns)
+      .add(static_cast<int64_t>(message.role))
+      .add(static_cast<int64_t>(info.tool_key.low))
+      .add(static_cast<int64_t>(info.tool_key.high))
+      .add(message.text)
+      .finish();
 }
 
 }  // namespace
@@ -96,7 +111,7 @@ std::vector<core::Conversation> SessionAssembler::take_conversations() {
     std::set<std::pair<core::Role, std::string_view>> seen_at_timestamp;
     // Every call-log message met so far, kept or dropped, by identity: the same call logged
     // twice (a retried gateway write, one file given twice) repeats these exactly.
-    std::set<std::string> seen_in_calls;
+    std::unordered_set<Fingerprint, internal::FingerprintHash> seen_in_calls;
     // Kept messages that came from call logs (index into conversation.messages) and, per call,
     // how far into that history its repeats have matched.
     std::vector<std::pair<size_t, CallInfo>> call_history;

@@ -11,8 +11,8 @@
 //   `call_id` and, when known, `call_position` (its index in the call).
 //   - The same call logged twice (a retried write, one file given twice): a message whose call,
 //     position, timestamp, role, text and tool call ids (metadata tool_calls[].id) repeat those
-//     of any earlier one. Within one call, the same text at two positions ("yes" ... "yes") is
-//     two messages.
+//     of any earlier one (compared by a 128-bit fingerprint, see session_assembler.cpp). Within
+//     one call, the same text at two positions ("yes" ... "yes") is two messages.
 //   - Repeated history: chat APIs resend the whole history with every call. A message of call C
 //     is the same message as an earlier kept one of another call with the same role, text and
 //     tool call ids whose position is at least C's position (history may be trimmed, never

@@ -208,3 +208,26 @@ TEST_CASE("tool-call-only assistant messages differ by their tool call ids",
 }
 
 }  // namespace convaudit::ingest
+
+namespace convaudit::ingest {
+
+TEST_CASE("call-log identities are framed: NUL bytes in ids and text cannot merge two messages",
+          "[ingest][assembler][history]") {
+  using core::Role;
+  using namespace std::string_literals;
+  // A key of NUL-separated fields ("call\0position\0time\0role\0tools\0text") made these two
+  // identities one, so the second message was dropped as a repeat of the first.
+  const std::string role = std::to_string(static_cast<int>(Role::kUser));
+  const std::string forged_call = "k\0"s + "5\0"s + "100\0"s + role + "\0"s;
+  const std::string forged_text = "0\0"s + "100\0"s + role + "\0\0"s + "hi";
+  SessionAssembler assembler;
+  assembler.add(call(forged_text, Role::kUser, 100, "k", 5));
+  assembler.add(call("hi", Role::kUser, 100, forged_call, 0));
+  auto conversations = assembler.take_conversations();
+  REQUIRE(conversations.size() == 1);
+  REQUIRE(conversations[0].messages.size() == 2);
+  CHECK(conversations[0].messages[1].text == "hi");
+  CHECK(assembler.duplicate_count() == 0);
+}
+
+}  // namespace convaudit::ingest
