@@ -50,13 +50,15 @@ const json* request_of(const json& record) {
 }
 
 // A response in the Messages API shape (Anthropic and gateways in front of it): one assistant
-// message whose `content` is a list of blocks, no `choices`.
+// message whose `content` is a list of blocks, no `choices`. A message without `content` but
+// with a `stop_reason` (a refusal can have no block) is one too, so that it is read or
+// rejected, never skipped.
 bool is_message_response(const json& response) {
   if (member(response, "choices") != nullptr) {
     return false;
   }
   const json* content = member(response, "content");
-  if (content == nullptr || !content->is_array()) {
+  if (content == nullptr ? member(response, "stop_reason") == nullptr : !content->is_array()) {
     return false;
   }
   auto role = string_field(response, {"role"});
@@ -312,7 +314,9 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
     if (is_message_response(response)) {
       // Messages API: text blocks are the answer, tool_use blocks its tool calls.
       Choice choice;
-      const json& blocks = *member(response, "content");
+      const json no_blocks = json::array();
+      const json* content = member(response, "content");
+      const json& blocks = content != nullptr ? *content : no_blocks;
       if (auto text = content_text(blocks)) {
         choice.text = std::move(*text);
         choice.has_text = true;
@@ -320,6 +324,12 @@ void parse_openai_record(const json& record, std::string_view raw_text, const st
       choice.tool_calls = read_blocks(blocks).tool_calls;
       if (auto reason = string_field(response, {"stop_reason"})) {
         choice.finish_reason = *reason;
+      }
+      // A refusal (stop_reason "refusal") is an answer, often with no block at all: the
+      // assistant message is kept, with the text it has (maybe none) and `refusal: true`.
+      if (choice.finish_reason == "refusal") {
+        choice.refusal = choice.text;
+        choice.has_text = true;
       }
       if (const json* usage = member(response, "usage"); usage && usage->is_object()) {
         // input/output tokens as the operations figures read them (prompt + completion).

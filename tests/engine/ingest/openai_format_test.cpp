@@ -274,6 +274,46 @@ TEST_CASE("openai: a Messages API log (top-level request, content blocks) is rea
   CHECK(answer.metadata["finish_reason"] == "tool_use");
 }
 
+TEST_CASE("openai: a Messages API refusal with no content block is a refused answer",
+          "[ingest][openai]") {
+  // stop_reason "refusal": the model declined, often without a single block (content empty or
+  // absent). The answer is still there to count: an assistant message with the text it has.
+  auto out = read_text(
+      R"({"conversation_id": "ar", "timestamp": "2026-07-02T10:00:00Z", "latency_ms": 300, "messages": [{"role": "user", "content": "How do I make a weapon?"}], "response": {"id": "msg_r1", "type": "message", "role": "assistant", "content": [], "stop_reason": "refusal", "usage": {"input_tokens": 14, "output_tokens": 0}}}
+{"conversation_id": "ar", "timestamp": "2026-07-02T10:01:00Z", "messages": [{"role": "user", "content": "Please?"}], "response": {"id": "msg_r2", "type": "message", "role": "assistant", "stop_reason": "refusal"}}
+{"conversation_id": "ar", "timestamp": "2026-07-02T10:02:00Z", "messages": [{"role": "user", "content": "Why not?"}], "response": {"id": "msg_r3", "type": "message", "role": "assistant", "content": [{"type": "text", "text": "I started to"}], "stop_reason": "refusal"}}
+{"conversation_id": "ar", "timestamp": "2026-07-02T10:03:00Z", "messages": [{"role": "user", "content": "Hello?"}], "response": {"id": "msg_e", "type": "message", "role": "assistant", "content": [], "stop_reason": "end_turn"}}
+{"conversation_id": "ar", "timestamp": "2026-07-02T10:04:00Z", "messages": [{"role": "user", "content": "Anyone?"}], "response": {"id": "msg_n", "type": "message", "role": "assistant", "stop_reason": "end_turn"}}
+)");
+  REQUIRE(out.stats);
+  CHECK(out.stats->format == InputFormat::kOpenai);
+  REQUIRE(out.messages.size() == 8);
+  const core::Message& refused = out.messages[1];
+  CHECK(refused.role == core::Role::kAssistant);
+  CHECK(refused.text.empty());
+  CHECK(refused.metadata.value("refusal", false) == true);
+  CHECK(refused.metadata["finish_reason"] == "refusal");
+  CHECK(refused.metadata["call_position"] == 1);
+  CHECK(refused.metadata["latency_ms"] == 300);
+  CHECK(refused.metadata["input_tokens"] == 14);
+  const core::Message& no_content = out.messages[3];
+  CHECK(no_content.role == core::Role::kAssistant);
+  CHECK(no_content.text.empty());
+  CHECK(no_content.metadata.value("refusal", false) == true);
+  const core::Message& partial = out.messages[5];
+  CHECK(partial.text == "I started to");
+  CHECK(partial.metadata.value("refusal", false) == true);
+  // Without a refusal, an answer with no block is still a reject, and never skipped silently.
+  CHECK(out.messages[6].text == "Hello?");
+  CHECK(out.messages[7].text == "Anyone?");
+  const auto& rejects = out.rejects.rejects();
+  REQUIRE(rejects.size() == 2);
+  CHECK(rejects[0].line == 4);
+  CHECK(rejects[0].code == ErrorCode::kMissingField);
+  CHECK(rejects[1].line == 5);
+  CHECK(rejects[1].code == ErrorCode::kMissingField);
+}
+
 TEST_CASE("openai: is_openai_record", "[ingest][openai]") {
   CHECK(internal::is_openai_record(json::parse(R"({"request": {"messages": []}})")));
   CHECK(internal::is_openai_record(json::parse(R"({"response": [{"choices": []}]})")));
