@@ -24,6 +24,13 @@ const json* member(const json& object, std::string_view key) {
 
 constexpr size_t kMaxHeldCalls = 4096;  // see State::pending_runs
 
+// A queue entry naming a run by id and by the serial it had when queued: the run may have been
+// forgotten since, and its id reused by a new run, which the entry must not touch.
+struct RunRef {
+  uint64_t serial = 0;
+  std::string id;
+};
+
 constexpr std::string_view kKnownEvents[] = {
     "chain_start",       "chain_end",        "chain_error",
     "llm_start",         "llm_end",          "llm_error",
@@ -215,7 +222,13 @@ struct LangchainReader::State {
   std::string_view raw;
 
   struct Run {
+    uint64_t serial = 0;  // order of arrival in `runs`; tells a reused id from the run it was
     std::string parent;
+    uint64_t parent_serial = 0;  // when counted in the parent's `children`: the parent's serial
+    bool counted_in_parent = false;
+    size_t children = 0;  // remembered runs counted as its children (read while it was known)
+    bool finished = false;   // its end or error was read (a run tree: its record was read)
+    bool in_window = false;  // finished, and among the last kMaxFinishedRuns runs to finish
     std::optional<std::string> session;
     std::string name;
     std::optional<int64_t> start_ns;
@@ -226,12 +239,161 @@ struct LangchainReader::State {
     // failed call puts its error on the last of them.
     std::vector<core::Message> pending;
   };
+  // The runs something may still refer to. A run is forgotten once it has finished, at least
+  // kMaxFinishedRuns other runs have finished since (so a repeated end event, or a late child
+  // looking up its session, still finds it), and none of its remembered children is left: only
+  // a descendant's session lookup walks up to it, and LangChain ends a run after its children.
+  // Runs that never finish (a log of starts only) are bounded by kMaxRuns.
   std::map<std::string, Run> runs;
-  // Runs that held inputs, in the order they started. At most kMaxHeldCalls: past that the
-  // oldest call's inputs go out without waiting for its end (a later error of that call then
-  // has no message to mark), so a log of starts without ends cannot fill memory.
-  std::deque<std::string> pending_runs;
+  // Every run in order of arrival: past kMaxRuns runs remembered the oldest is forgotten, its
+  // held inputs going out (a run still naming it as parent then takes its id as session).
+  std::deque<RunRef> created;
+  // Finished runs in the order they finished, the last kMaxFinishedRuns of them.
+  std::deque<RunRef> finished_runs;
+  // Runs that hold inputs, in the order they started; `held_calls` of them still hold some. At
+  // most kMaxHeldCalls hold inputs: past that the oldest call's inputs go out without waiting
+  // for its end (a later error of that call then has no message to mark), so a log of starts
+  // without ends cannot fill memory. Calls that ended no longer count.
+  std::deque<RunRef> pending_runs;
+  size_t held_calls = 0;
+  uint64_t next_serial = 0;
   std::optional<int64_t> last_time;
+
+  // The run `id`, remembered from now on if it is new.
+  Run& run_named(const std::string& id) {
+    auto [it, inserted] = runs.try_emplace(id);
+    if (inserted) {
+      it->second.serial = ++next_serial;
+      created.push_back(RunRef{it->second.serial, id});
+    }
+    return it->second;
+  }
+
+  // The run a queue entry names, if it is still the one remembered under that id.
+  std::map<std::string, Run>::iterator find(const RunRef& ref) {
+    auto it = runs.find(ref.id);
+    return it != runs.end() && it->second.serial == ref.serial ? it : runs.end();
+  }
+
+  void set_parent(Run& run, const std::string& id, const std::string& parent) {
+    if (run.parent == parent && (run.counted_in_parent || parent.empty())) {
+      return;
+    }
+    uncount_in_parent(run);
+    run.parent = parent;
+    auto it = parent == id ? runs.end() : runs.find(parent);
+    if (it != runs.end()) {
+      ++it->second.children;
+      run.parent_serial = it->second.serial;
+      run.counted_in_parent = true;
+    }
+  }
+
+  // The parent `run` was counted in, if it is still remembered.
+  std::map<std::string, Run>::iterator counted_parent(const Run& run) {
+    return run.counted_in_parent ? find(RunRef{run.parent_serial, run.parent}) : runs.end();
+  }
+
+  void uncount_in_parent(Run& run) {
+    if (auto it = counted_parent(run); it != runs.end()) {
+      --it->second.children;
+    }
+    run.counted_in_parent = false;
+  }
+
+  // Sends the inputs a call still holds.
+  void release(Run& run) {
+    if (!run.pending.empty()) {
+      send(run.pending);
+      --held_calls;
+    }
+  }
+
+  void hold(Run& run, const std::string& id, std::vector<core::Message>& messages) {
+    if (messages.empty()) {
+      return;
+    }
+    if (run.pending.empty()) {
+      ++held_calls;
+      pending_runs.push_back(RunRef{run.serial, id});
+    }
+    for (core::Message& message : messages) {
+      run.pending.push_back(std::move(message));
+    }
+  }
+
+  void mark_finished(const std::string& id) {
+    auto it = runs.find(id);
+    if (it == runs.end() || it->second.in_window) {
+      return;
+    }
+    it->second.finished = true;
+    it->second.in_window = true;
+    finished_runs.push_back(RunRef{it->second.serial, id});
+  }
+
+  // Forgets a run (its held inputs go out first), then each ancestor that it leaves finished,
+  // out of the window and without children.
+  void forget(std::map<std::string, Run>::iterator it) {
+    while (it != runs.end()) {
+      release(it->second);
+      auto parent = counted_parent(it->second);
+      runs.erase(it);
+      if (parent == runs.end()) {
+        return;
+      }
+      Run& up = parent->second;
+      --up.children;
+      const bool done = up.finished && !up.in_window && up.children == 0;
+      it = done ? parent : runs.end();
+    }
+  }
+
+  // Drops queue entries whose run is gone (or no longer holds inputs), once they are most of it.
+  template <typename Keep>
+  void compact(std::deque<RunRef>& queue, size_t live, Keep keep) {
+    if (queue.size() <= 2 * live + 1024) {
+      return;
+    }
+    std::deque<RunRef> kept;
+    for (RunRef& ref : queue) {
+      if (auto it = find(ref); it != runs.end() && keep(it->second)) {
+        kept.push_back(std::move(ref));
+      }
+    }
+    queue.swap(kept);
+  }
+
+  // After each record: the bounds above. Never while a record is read, so references to runs
+  // stay valid there.
+  void trim() {
+    while (finished_runs.size() > kMaxFinishedRuns) {
+      auto it = find(finished_runs.front());
+      finished_runs.pop_front();
+      if (it != runs.end()) {
+        it->second.in_window = false;
+        if (it->second.children == 0) {
+          forget(it);
+        }
+      }
+    }
+    while (runs.size() > kMaxRuns && !created.empty()) {
+      auto it = find(created.front());
+      created.pop_front();
+      if (it != runs.end()) {
+        forget(it);
+      }
+    }
+    while (held_calls > kMaxHeldCalls && !pending_runs.empty()) {
+      auto it = find(pending_runs.front());
+      pending_runs.pop_front();
+      if (it != runs.end()) {
+        release(it->second);
+      }
+    }
+    compact(created, runs.size(), [](const Run&) { return true; });
+    compact(pending_runs, held_calls, [](const Run& run) { return !run.pending.empty(); });
+  }
 
   void reject(ErrorCode code, std::string reason) {
     sinks.on_reject(located_error(code, std::move(reason), file, line), raw);
@@ -331,9 +493,10 @@ struct LangchainReader::State {
     return build(parsed, session_of(run_id), run_id, int64_t{0}, time_ns, shared);
   }
 
-  // Outputs of an llm / chat model run: LLMResult generations, or one message.
-  void read_outputs(const json& result, const std::string& run_id, const std::string& path,
-                    int64_t time_ns, json shared) {
+  // Outputs of an llm / chat model run: LLMResult generations, or one message. Returned, not
+  // emitted: the caller may still have to attach the run's error to the last one.
+  std::vector<core::Message> read_outputs(const json& result, const std::string& run_id,
+                                          const std::string& path, int64_t time_ns, json shared) {
     std::vector<Parsed> parsed;
     json output_meta = json::object();
     if (const json* llm_output = member(result, "llm_output")) {
@@ -346,7 +509,7 @@ struct LangchainReader::State {
       }
       if (!list->is_array()) {
         reject(ErrorCode::kBadField, path + ".generations is not an array");
-        return;
+        return {};
       }
       for (size_t i = 0; i < list->size(); ++i) {
         const json& generation = (*list)[i];
@@ -381,7 +544,7 @@ struct LangchainReader::State {
       auto p = parse_lc_message(result, problem);
       if (!p) {
         reject(ErrorCode::kBadField, path + ": " + problem);
-        return;
+        return {};
       }
       const json& fields = message_fields(result);
       if (const json* meta = member(fields, "response_metadata")) {
@@ -401,7 +564,7 @@ struct LangchainReader::State {
       shared["latency_ms"] = (time_ns - *run->second.start_ns) / 1'000'000;
     }
     const int64_t first = run != runs.end() ? run->second.inputs : 0;
-    emit(parsed, session_of(run_id), run_id, first, time_ns, shared);
+    return build(parsed, session_of(run_id), run_id, first, time_ns, shared);
   }
 
   void read_tool_output(const json& output, const std::string& run_id, int64_t time_ns,
@@ -460,12 +623,21 @@ struct LangchainReader::State {
       reject(ErrorCode::kMissingField, "event has no run_id");
       return;
     }
-    Run& run = runs[*run_id];
+    read_run_event(record, name, *run_id);
+    const bool ends = (name.size() > 4 && name.compare(name.size() - 4, 4, "_end") == 0) ||
+                      (name.size() > 6 && name.compare(name.size() - 6, 6, "_error") == 0);
+    if (ends) {
+      mark_finished(*run_id);
+    }
+  }
+
+  void read_run_event(const json& record, const std::string& name, const std::string& run_id) {
+    Run& run = run_named(run_id);
     if (auto parent = string_field(record, {"parent_run_id"})) {
-      run.parent = *parent;
+      set_parent(run, run_id, *parent);
     } else if (const json* ids = member(record, "parent_ids");
                ids != nullptr && ids->is_array() && !ids->empty() && ids->back().is_string()) {
-      run.parent = ids->back().get<std::string>();
+      set_parent(run, run_id, ids->back().get<std::string>());
     }
     if (const json* metadata = member(record, "metadata")) {
       if (auto session = session_in(*metadata)) {
@@ -488,10 +660,11 @@ struct LangchainReader::State {
     const bool is_tool_error = name == "tool_error";
     const bool is_tool_end = name == "tool_end" || is_tool_error;
     if (is_llm_end) {
-      send(run.pending);  // the call's inputs go out before its answers, even if the end is bad
+      release(run);  // the call's inputs go out before its answers, even if the end is bad
     }
     if (name == "llm_error" || name == "chat_model_error") {
-      // A failed call has no answer: the last message of the call carries the error.
+      // A failed call has no answer: the last message of the call carries the error, and the
+      // time from the call's start to the error, as an answer carries its latency.
       const json* error = member(record, "error");
       if (error == nullptr) {
         error = member(envelope, "error");
@@ -501,8 +674,14 @@ struct LangchainReader::State {
                "event " + name + ": failed call has no input message to attach its error to");
         return;
       }
-      run.pending.back().metadata["error"] = error != nullptr ? *error : json(name);
-      send(run.pending);
+      core::Message& last = run.pending.back();
+      last.metadata["error"] = error != nullptr ? *error : json(name);
+      // A bad time is a reject of its own; the error is still marked.
+      if (auto time_ns = time_of(record, "event");
+          time_ns && run.start_ns && *time_ns >= *run.start_ns) {
+        last.metadata["latency_ms"] = (*time_ns - *run.start_ns) / 1'000'000;
+      }
+      release(run);
       return;
     }
     if (!is_start && !is_llm_end && !is_tool_end) {
@@ -548,18 +727,9 @@ struct LangchainReader::State {
         prompts = member(source, "prompts");
       }
       std::vector<core::Message> messages_in =
-          read_inputs(messages, prompts, *run_id, "event", *time_ns, shared);
+          read_inputs(messages, prompts, run_id, "event", *time_ns, shared);
       run.inputs = static_cast<int64_t>(messages_in.size());
-      if (run.pending.empty() && !messages_in.empty()) {
-        pending_runs.push_back(*run_id);
-      }
-      for (core::Message& message : messages_in) {
-        run.pending.push_back(std::move(message));
-      }
-      while (pending_runs.size() > kMaxHeldCalls) {
-        send(runs[pending_runs.front()].pending);
-        pending_runs.pop_front();
-      }
+      hold(run, run_id, messages_in);
       return;
     }
     if (is_llm_end) {
@@ -574,7 +744,9 @@ struct LangchainReader::State {
         reject(ErrorCode::kMissingField, "event " + name + " has no response or output");
         return;
       }
-      read_outputs(*result, *run_id, "event.response", *time_ns, shared);
+      std::vector<core::Message> answers =
+          read_outputs(*result, run_id, "event.response", *time_ns, shared);
+      send(answers);
       return;
     }
     const char* result_key = is_tool_error ? "error" : "output";
@@ -592,7 +764,7 @@ struct LangchainReader::State {
     if (is_tool_error) {
       shared["error"] = *output;
     }
-    read_tool_output(*output, *run_id, *time_ns, shared);
+    read_tool_output(*output, run_id, *time_ns, shared);
   }
 
   void read_run(const json& run_json, const std::string& parent, const std::string& path,
@@ -610,13 +782,20 @@ struct LangchainReader::State {
       reject(ErrorCode::kMissingField, path + " has no id");
       return;
     }
-    Run& run = runs[*id];
-    run.parent = parent;
-    if (parent.empty()) {
-      if (auto p = string_field(run_json, {"parent_run_id"})) {
-        run.parent = *p;
-      }
+    read_run_fields(run_json, *id, parent, path, depth);
+    // A run tree is the whole record of its runs (even one rejected in part): nothing more
+    // comes for them but, in flat exports, later runs naming them as parent.
+    mark_finished(*id);
+  }
+
+  void read_run_fields(const json& run_json, const std::string& run_id, const std::string& parent,
+                       const std::string& path, int depth) {
+    Run& run = run_named(run_id);
+    std::string parent_id = parent;
+    if (parent_id.empty()) {
+      parent_id = string_field(run_json, {"parent_run_id"}).value_or("");
     }
+    set_parent(run, run_id, parent_id);
     for (const json* metadata :
          {member(run_json, "metadata"),
           member(run_json, "extra") != nullptr ? member(run_json["extra"], "metadata") : nullptr}) {
@@ -664,36 +843,39 @@ struct LangchainReader::State {
     merge_missing(shared, run.facts);
     const json* inputs = member(run_json, "inputs");
     const json* outputs = member(run_json, "outputs");
-    const std::string run_id = *id;
     if (run_type == "llm" || run_type == "chat_model") {
       std::vector<core::Message> messages_in;
       if (inputs != nullptr) {
         messages_in = read_inputs(member(*inputs, "messages"), member(*inputs, "prompts"), run_id,
                                   path + ".inputs", *start, shared);
-        runs[run_id].inputs = static_cast<int64_t>(messages_in.size());
+        run.inputs = static_cast<int64_t>(messages_in.size());
       }
-      const json* error = member(run_json, "error");
-      if (outputs == nullptr && error != nullptr) {
-        // A failed call has no answer: the last message of the call carries the error.
-        if (messages_in.empty()) {
+      std::vector<core::Message> answers;
+      if (outputs != nullptr) {
+        answers = read_outputs(*outputs, run_id, path + ".outputs", end.value_or(*start), shared);
+      }
+      if (const json* error = member(run_json, "error")) {
+        // The error belongs to the call, once: on its last message, the last answer when there
+        // is one, else (a failed call) the last input message, which then also carries the
+        // time to the error as latency.
+        if (!answers.empty()) {
+          answers.back().metadata["error"] = *error;
+        } else if (!messages_in.empty()) {
+          messages_in.back().metadata["error"] = *error;
+          if (end && *end >= *start) {
+            messages_in.back().metadata["latency_ms"] = (*end - *start) / 1'000'000;
+          }
+        } else {
           reject(ErrorCode::kMissingField,
                  path + ": failed llm run has no input message to attach its error to: " +
                      error->dump().substr(0, 120));
-        } else {
-          messages_in.back().metadata["error"] = *error;
         }
       }
       send(messages_in);
-      if (outputs != nullptr) {
-        if (error != nullptr) {
-          shared["error"] = *error;
-        }
-        read_outputs(*outputs, run_id, path + ".outputs", end.value_or(*start), shared);
-      }
+      send(answers);
     } else if (run_type == "tool") {
       if (inputs != nullptr) {
-        runs[run_id].tool_input =
-            member(*inputs, "input") != nullptr ? (*inputs)["input"] : *inputs;
+        run.tool_input = member(*inputs, "input") != nullptr ? (*inputs)["input"] : *inputs;
       }
       if (outputs != nullptr) {
         const json* output = member(*outputs, "output");
@@ -722,11 +904,15 @@ LangchainReader::LangchainReader(std::string file, SessionSinks sinks)
 LangchainReader::~LangchainReader() = default;
 
 void LangchainReader::finish() {
-  for (const std::string& run_id : state_->pending_runs) {
-    state_->send(state_->runs[run_id].pending);
+  for (const RunRef& ref : state_->pending_runs) {
+    if (auto it = state_->find(ref); it != state_->runs.end()) {
+      state_->release(it->second);
+    }
   }
   state_->pending_runs.clear();
 }
+
+size_t LangchainReader::remembered_runs() const { return state_->runs.size(); }
 
 void LangchainReader::read(const json& record, std::string_view raw_text, int64_t line) {
   state_->line = line;
@@ -741,6 +927,7 @@ void LangchainReader::read(const json& record, std::string_view raw_text, int64_
   } else {
     state_->read_event(record);
   }
+  state_->trim();
 }
 
 }  // namespace convaudit::ingest::internal

@@ -1,6 +1,8 @@
 #include "engine/ingest/internal/langchain_format.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -225,6 +227,220 @@ TEST_CASE("issue 5: langchain: inputs of calls that never end are not held witho
   CHECK(emitted < static_cast<size_t>(calls));
   reader.finish();
   CHECK(emitted == static_cast<size_t>(calls));
+}
+
+TEST_CASE("langchain: a run with answers and an error puts the error on its last answer only",
+          "[ingest][langchain]") {
+  auto out = read_text(
+      R"json({"id": "r1", "run_type": "llm", "start_time": 1782990000000, "end_time": 1782990000700, "metadata": {"session_id": "both"}, "inputs": {"messages": [[{"type": "system", "content": "Be brief."}, {"type": "human", "content": "Two answers?"}]]}, "outputs": {"generations": [[{"text": "One."}, {"text": "Two."}]]}, "error": "OutputParserException('bad JSON')"}
+{"id": "r2", "run_type": "llm", "start_time": 1782990001000, "end_time": 1782990001200, "metadata": {"session_id": "both"}, "inputs": {"prompts": ["No answer read?"]}, "outputs": {"generations": [[{"unexpected": true}]]}, "error": "ValueError('empty')"}
+)json");
+  REQUIRE(out.stats);
+  REQUIRE(out.messages.size() == 5);
+  CHECK(out.messages[2].text == "One.");
+  CHECK(out.messages[3].text == "Two.");
+  CHECK(out.messages[3].metadata.value("error", json()) == "OutputParserException('bad JSON')");
+  CHECK(out.messages[3].metadata.value("latency_ms", json()) == 700);
+  for (size_t i : {0, 1, 2}) {
+    INFO("message " << i);
+    CHECK_FALSE(out.messages[i].metadata.contains("error"));
+  }
+  // No answer could be read: the error goes where a failed call's goes, its last input message.
+  CHECK(out.messages[4].text == "No answer read?");
+  CHECK(out.messages[4].metadata.value("error", json()) == "ValueError('empty')");
+  REQUIRE(out.rejects.rejects().size() == 1);
+  CHECK(out.rejects.rejects()[0].line == 2);
+  CHECK(out.rejects.rejects()[0].code == ErrorCode::kBadField);
+}
+
+TEST_CASE("langchain: a failed call carries its latency, start to error", "[ingest][langchain]") {
+  auto out = read_text(
+      R"json({"event": "on_chat_model_start", "run_id": "m1", "timestamp": 1782990000000, "metadata": {"session_id": "lat"}, "messages": [[{"type": "human", "content": "Slow?"}]]}
+{"event": "on_llm_error", "run_id": "m1", "timestamp": 1782990030000, "error": "APITimeoutError()"}
+{"event": "llm_start", "run_id": "m2", "timestamp": 1782990040000, "metadata": {"session_id": "lat"}, "prompts": ["Untimed error?"]}
+{"event": "llm_error", "run_id": "m2", "error": "RateLimitError"}
+{"id": "r3", "run_type": "llm", "start_time": 1782990050000, "end_time": "2026-07-02T11:00:50.900Z", "metadata": {"session_id": "lat"}, "inputs": {"prompts": ["Tree?"]}, "error": "APIConnectionError()"}
+{"id": "r4", "run_type": "llm", "start_time": 1782990060000, "metadata": {"session_id": "lat"}, "inputs": {"prompts": ["No end?"]}, "error": "KeyboardInterrupt()"}
+)json");
+  REQUIRE(out.stats);
+  CHECK(out.rejects.rejects().empty());
+  REQUIRE(out.messages.size() == 4);
+  CHECK(out.messages[0].metadata.value("error", json()) == "APITimeoutError()");
+  CHECK(out.messages[0].metadata.value("latency_ms", json()) == 30000);
+  // An event without a time takes the previous event's: the start's, so no time passed.
+  CHECK(out.messages[1].metadata.value("error", json()) == "RateLimitError");
+  CHECK(out.messages[1].metadata.value("latency_ms", json()) == 0);
+  CHECK(out.messages[2].metadata.value("error", json()) == "APIConnectionError()");
+  CHECK(out.messages[2].metadata.value("latency_ms", json()) == 900);
+  CHECK(out.messages[3].metadata.value("error", json()) == "KeyboardInterrupt()");
+  CHECK_FALSE(out.messages[3].metadata.contains("latency_ms"));  // no end: unknown
+}
+
+namespace {
+
+struct Collected {
+  std::vector<core::Message> messages;
+  std::vector<Error> rejects;
+  internal::SessionSinks sinks() {
+    return internal::SessionSinks{[this](core::Message&& m) { messages.push_back(std::move(m)); },
+                                  [this](Error e, std::string_view) { rejects.push_back(e); }};
+  }
+};
+
+// The record's text only serves reject excerpts: none is expected here.
+void feed(internal::LangchainReader& reader, const json& record, int64_t& line) {
+  reader.read(record, "(record)", ++line);
+}
+
+json chat_start(const std::string& run_id, const std::string& parent, int64_t ms,
+                const std::string& text) {
+  json record = {{"event", "on_chat_model_start"},
+                 {"run_id", run_id},
+                 {"timestamp", ms},
+                 {"messages", json::array({json::array({{{"type", "human"}, {"content", text}}})})}};
+  if (!parent.empty()) {
+    record["parent_run_id"] = parent;
+  }
+  return record;
+}
+
+json chat_end(const std::string& run_id, const std::string& parent, int64_t ms,
+              const std::string& text) {
+  return {{"event", "on_chat_model_end"},
+          {"run_id", run_id},
+          {"parent_run_id", parent},
+          {"timestamp", ms},
+          {"response", {{"generations", json::array({json::array({{{"text", text}}})})}}}};
+}
+
+}  // namespace
+
+TEST_CASE("langchain: finished runs are forgotten, so a long log keeps the reader bounded",
+          "[ingest][langchain]") {
+  using internal::LangchainReader;
+  Collected out;
+  LangchainReader reader("many.jsonl", out.sinks());
+  int64_t line = 0;
+  // One agent session that never ends in this file: its chain names the session, and every
+  // call under it needs it, however many calls came before.
+  feed(reader,
+       json{{"event", "on_chain_start"},
+            {"run_id", "root"},
+            {"timestamp", 1782990000000},
+            {"metadata", {{"thread_id", "long-thread"}}}},
+       line);
+  const int calls = static_cast<int>(LangchainReader::kMaxFinishedRuns) + 5000;
+  size_t most_remembered = 0;
+  for (int i = 0; i < calls; ++i) {
+    const std::string id = "call-" + std::to_string(i);
+    const int64_t ms = 1782990000000 + 10 * i;
+    // A chain step between the root and the model call, as agents log them.
+    feed(reader, json{{"event", "on_chain_start"}, {"run_id", "step-" + std::to_string(i)},
+                      {"parent_run_id", "root"}, {"timestamp", ms}},
+         line);
+    feed(reader, chat_start(id, "step-" + std::to_string(i), ms + 1, "q" + std::to_string(i)),
+         line);
+    feed(reader, chat_end(id, "step-" + std::to_string(i), ms + 5, "a" + std::to_string(i)), line);
+    feed(reader, json{{"event", "on_chain_end"}, {"run_id", "step-" + std::to_string(i)},
+                      {"parent_run_id", "root"}, {"timestamp", ms + 6}},
+         line);
+    most_remembered = std::max(most_remembered, reader.remembered_runs());
+  }
+  // A repeated end event (a retried write) still finds its call.
+  feed(reader, chat_end("call-" + std::to_string(calls - 1), "step-" + std::to_string(calls - 1),
+                        1782990000000 + 10 * (calls - 1) + 5, "a" + std::to_string(calls - 1)),
+       line);
+  reader.finish();
+  CHECK(most_remembered <= LangchainReader::kMaxFinishedRuns + 3);
+  CHECK(out.rejects.empty());
+  REQUIRE(out.messages.size() == static_cast<size_t>(2 * calls + 1));
+  for (const core::Message& message : out.messages) {
+    if (message.session_id != "long-thread") {
+      FAIL("message '" << message.text << "' in session " << message.session_id);
+    }
+  }
+  const core::Message& repeated = out.messages.back();
+  CHECK(repeated.metadata.value("call_position", json()) == 1);
+  CHECK(repeated.metadata.value("latency_ms", json()) == 4);
+}
+
+TEST_CASE("langchain: run trees and logs of starts only keep the reader bounded",
+          "[ingest][langchain]") {
+  using internal::LangchainReader;
+  Collected trees;
+  LangchainReader tree_reader("trees.jsonl", trees.sinks());
+  int64_t line = 0;
+  const int records = static_cast<int>(LangchainReader::kMaxFinishedRuns);
+  for (int i = 0; i < records; ++i) {
+    const std::string id = "t" + std::to_string(i);
+    feed(tree_reader,
+         json{{"id", id},
+              {"run_type", "chain"},
+              {"start_time", 1782990000000 + i},
+              {"extra", {{"metadata", {{"session_id", "s" + std::to_string(i % 7)}}}}},
+              {"child_runs",
+               json::array({{{"id", id + "-llm"},
+                             {"run_type", "llm"},
+                             {"start_time", 1782990000000 + i},
+                             {"inputs", {{"prompts", json::array({"q"})}}},
+                             {"outputs", {{"generations", json::array({json::array({{{"text", "a"}}})})}}}}})}},
+         line);
+  }
+  tree_reader.finish();
+  CHECK(tree_reader.remembered_runs() <= LangchainReader::kMaxFinishedRuns);
+  CHECK(trees.messages.size() == static_cast<size_t>(2 * records));
+  CHECK(trees.messages.back().session_id == "s" + std::to_string((records - 1) % 7));
+
+  // Calls that never end (a handler that logs prompts only) are not remembered without bound,
+  // and none of their inputs is lost.
+  Collected starts;
+  LangchainReader start_reader("starts.jsonl", starts.sinks());
+  line = 0;
+  const int calls = static_cast<int>(LangchainReader::kMaxRuns) + 100;
+  for (int i = 0; i < calls; ++i) {
+    json record = chat_start("run-" + std::to_string(i), "", 1782990000000 + i, "q");
+    record["metadata"] = {{"session_id", "s"}};
+    feed(start_reader, record, line);
+  }
+  CHECK(start_reader.remembered_runs() <= LangchainReader::kMaxRuns);
+  start_reader.finish();
+  CHECK(starts.messages.size() == static_cast<size_t>(calls));
+}
+
+TEST_CASE("langchain: a slow call keeps its inputs while many others start and end",
+          "[ingest][langchain]") {
+  // Only calls still waiting count towards the inputs held: calls that ended do not push a slow
+  // call's inputs out before its error can mark them.
+  Collected out;
+  internal::LangchainReader reader("slow.jsonl", out.sinks());
+  int64_t line = 0;
+  json slow = chat_start("slow", "", 1782990000000, "Will this time out?");
+  slow["metadata"] = {{"session_id", "slow-s"}};
+  feed(reader, slow, line);
+  for (int i = 0; i < 5000; ++i) {
+    const std::string id = "quick-" + std::to_string(i);
+    json start = chat_start(id, "", 1782990000000 + i, "q");
+    start["metadata"] = {{"session_id", "quick-s"}};
+    feed(reader, start, line);
+    feed(reader, chat_end(id, "", 1782990000000 + i + 1, "a"), line);
+  }
+  feed(reader,
+       json{{"event", "on_llm_error"},
+            {"run_id", "slow"},
+            {"timestamp", 1782990060000},
+            {"error", "APITimeoutError()"}},
+       line);
+  reader.finish();
+  CHECK(out.rejects.empty());
+  const core::Message* slow_input = nullptr;
+  for (const core::Message& message : out.messages) {
+    if (message.text == "Will this time out?") {
+      slow_input = &message;
+    }
+  }
+  REQUIRE(slow_input != nullptr);
+  CHECK(slow_input->metadata.value("error", json()) == "APITimeoutError()");
+  CHECK(slow_input->metadata.value("latency_ms", json()) == 60000);
 }
 
 TEST_CASE("langchain: message classes in every serialized form map to roles",
