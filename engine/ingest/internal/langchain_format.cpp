@@ -226,7 +226,7 @@ struct LangchainReader::State {
     std::string parent;
     uint64_t parent_serial = 0;  // when counted in the parent's `children`: the parent's serial
     bool counted_in_parent = false;
-    size_t children = 0;  // remembered runs counted as its children (read while it was known)
+    size_t children = 0;     // remembered runs counted as its children (read while it was known)
     bool finished = false;   // its end or error was read (a run tree: its record was read)
     bool in_window = false;  // finished, and among the last kMaxFinishedRuns runs to finish
     std::optional<std::string> session;
@@ -912,7 +912,9 @@ void LangchainReader::finish() {
   state_->pending_runs.clear();
 }
 
-size_t LangchainReader::remembered_runs() const { return state_->runs.size(); }
+size_t LangchainReader::remembered_runs() const {
+  return state_->runs.size();
+}
 
 void LangchainReader::read(const json& record, std::string_view raw_text, int64_t line) {
   state_->line = line;

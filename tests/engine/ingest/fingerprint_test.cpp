@@ -9,7 +9,9 @@
 namespace convaudit::ingest::internal {
 namespace {
 
-Fingerprint of_bytes(std::string_view bytes) { return FingerprintBuilder().append(bytes).finish(); }
+Fingerprint of_bytes(std::string_view bytes) {
+  return FingerprintBuilder().append(bytes).finish();
+}
 
 }  // namespace
 
@@ -27,8 +29,7 @@ TEST_CASE("fingerprint: MurmurHash3 x64_128 reference vectors (seed 0)", "[inges
       {"0123456789abcde", 0xa62dd5f6c0bf2351ULL, 0x4fccf50c7c544cf0ULL},
       {"0123456789abcdef", 0x4be06d94cf4ad1a7ULL, 0x87c35b5c63a708daULL},
       {"0123456789abcdefg", 0x8e32612daa45f9deULL, 0x0800f4c206c372eeULL},
-      {"The quick brown fox jumps over the lazy dog", 0xe34bbc7bbc071b6cULL,
-       0x7a433ca9c49a9347ULL},
+      {"The quick brown fox jumps over the lazy dog", 0xe34bbc7bbc071b6cULL, 0x7a433ca9c49a9347ULL},
   };
   for (const Vector& v : vectors) {
     INFO("input '" << v.input << "'");

@@ -294,10 +294,11 @@ void feed(internal::LangchainReader& reader, const json& record, int64_t& line) 
 
 json chat_start(const std::string& run_id, const std::string& parent, int64_t ms,
                 const std::string& text) {
-  json record = {{"event", "on_chat_model_start"},
-                 {"run_id", run_id},
-                 {"timestamp", ms},
-                 {"messages", json::array({json::array({{{"type", "human"}, {"content", text}}})})}};
+  json record = {
+      {"event", "on_chat_model_start"},
+      {"run_id", run_id},
+      {"timestamp", ms},
+      {"messages", json::array({json::array({{{"type", "human"}, {"content", text}}})})}};
   if (!parent.empty()) {
     record["parent_run_id"] = parent;
   }
@@ -335,20 +336,27 @@ TEST_CASE("langchain: finished runs are forgotten, so a long log keeps the reade
     const std::string id = "call-" + std::to_string(i);
     const int64_t ms = 1782990000000 + 10 * i;
     // A chain step between the root and the model call, as agents log them.
-    feed(reader, json{{"event", "on_chain_start"}, {"run_id", "step-" + std::to_string(i)},
-                      {"parent_run_id", "root"}, {"timestamp", ms}},
+    feed(reader,
+         json{{"event", "on_chain_start"},
+              {"run_id", "step-" + std::to_string(i)},
+              {"parent_run_id", "root"},
+              {"timestamp", ms}},
          line);
     feed(reader, chat_start(id, "step-" + std::to_string(i), ms + 1, "q" + std::to_string(i)),
          line);
     feed(reader, chat_end(id, "step-" + std::to_string(i), ms + 5, "a" + std::to_string(i)), line);
-    feed(reader, json{{"event", "on_chain_end"}, {"run_id", "step-" + std::to_string(i)},
-                      {"parent_run_id", "root"}, {"timestamp", ms + 6}},
+    feed(reader,
+         json{{"event", "on_chain_end"},
+              {"run_id", "step-" + std::to_string(i)},
+              {"parent_run_id", "root"},
+              {"timestamp", ms + 6}},
          line);
     most_remembered = std::max(most_remembered, reader.remembered_runs());
   }
   // A repeated end event (a retried write) still finds its call.
-  feed(reader, chat_end("call-" + std::to_string(calls - 1), "step-" + std::to_string(calls - 1),
-                        1782990000000 + 10 * (calls - 1) + 5, "a" + std::to_string(calls - 1)),
+  feed(reader,
+       chat_end("call-" + std::to_string(calls - 1), "step-" + std::to_string(calls - 1),
+                1782990000000 + 10 * (calls - 1) + 5, "a" + std::to_string(calls - 1)),
        line);
   reader.finish();
   CHECK(most_remembered <= LangchainReader::kMaxFinishedRuns + 3);
@@ -373,18 +381,20 @@ TEST_CASE("langchain: run trees and logs of starts only keep the reader bounded"
   const int records = static_cast<int>(LangchainReader::kMaxFinishedRuns);
   for (int i = 0; i < records; ++i) {
     const std::string id = "t" + std::to_string(i);
-    feed(tree_reader,
-         json{{"id", id},
-              {"run_type", "chain"},
-              {"start_time", 1782990000000 + i},
-              {"extra", {{"metadata", {{"session_id", "s" + std::to_string(i % 7)}}}}},
-              {"child_runs",
-               json::array({{{"id", id + "-llm"},
-                             {"run_type", "llm"},
-                             {"start_time", 1782990000000 + i},
-                             {"inputs", {{"prompts", json::array({"q"})}}},
-                             {"outputs", {{"generations", json::array({json::array({{{"text", "a"}}})})}}}}})}},
-         line);
+    feed(
+        tree_reader,
+        json{{"id", id},
+             {"run_type", "chain"},
+             {"start_time", 1782990000000 + i},
+             {"extra", {{"metadata", {{"session_id", "s" + std::to_string(i % 7)}}}}},
+             {"child_runs",
+              json::array({{{"id", id + "-llm"},
+                            {"run_type", "llm"},
+                            {"start_time", 1782990000000 + i},
+                            {"inputs", {{"prompts", json::array({"q"})}}},
+                            {"outputs",
+                             {{"generations", json::array({json::array({{{"text", "a"}}})})}}}}})}},
+        line);
   }
   tree_reader.finish();
   CHECK(tree_reader.remembered_runs() <= LangchainReader::kMaxFinishedRuns);
